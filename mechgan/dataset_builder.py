@@ -1,0 +1,136 @@
+"""Build the shipped dataset: many SIMP runs over one cantilever specification family.
+
+Candidate ``i`` of seed ``s`` draws its load case and volume from
+``default_rng([s, i])``, so any candidate can be recomputed alone.  Candidates
+run in chunks on every core; each finished chunk is written atomically to a
+work folder, so an interrupted build resumes where it stopped.  The dataset is
+the first ``n`` *valid* candidates in index order (valid: one 8-connected solid
+piece touching the clamped edge and the load point; 8-connectivity is also what
+``mechgan.metrics`` uses for floating material).
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage
+
+from mechgan import topopt
+
+CHUNK = 40
+
+
+@dataclass(frozen=True)
+class SpecFamily:
+    """Ranges of the specification family (documented in the README)."""
+
+    row_min: int = 10  # load node row on the right edge, 0 = top, 50 = bottom
+    row_max: int = 40
+    angle_max_deg: float = 40.0  # load direction within +-angle of straight down
+    volfrac_min: float = 0.30
+    volfrac_max: float = 0.50
+
+
+FAMILY = SpecFamily()
+
+
+def candidate_params(seed: int, index: int, family: SpecFamily = FAMILY) -> tuple[int, float, float]:
+    """(load row, angle in degrees, target volume fraction) of one candidate, rounded so
+    that the stored values regenerate it exactly."""
+    rng = np.random.default_rng([seed, index])
+    row = int(rng.integers(family.row_min, family.row_max + 1))
+    angle = round(float(rng.uniform(-family.angle_max_deg, family.angle_max_deg)), 2)
+    volfrac = round(float(rng.uniform(family.volfrac_min, family.volfrac_max)), 4)
+    return row, angle, volfrac
+
+
+def is_valid_design(design: np.ndarray, load_row: int) -> bool:
+    """One 8-connected solid piece that touches the clamped edge and the load node."""
+    _, count = ndimage.label(design, structure=np.ones((3, 3)))
+    if count != 1:
+        return False
+    rows = [r for r in (load_row - 1, load_row) if 0 <= r < design.shape[0]]
+    return bool(design[:, 0].any() and design[rows, -1].any())
+
+
+def run_candidate(seed: int, index: int) -> dict:
+    row, angle, volfrac = candidate_params(seed, index)
+    res = topopt.optimize(topopt.LoadCase(row, angle), volfrac)
+    return dict(index=index, row=row, angle=angle, volfrac_target=volfrac,
+                volfrac=float(res.design.mean()), compliance=res.compliance,
+                iterations=res.iterations, valid=is_valid_design(res.design, row),
+                bits=np.packbits(res.design.ravel()))
+
+
+def _run_chunk(args: tuple[int, int, str]) -> int:
+    """Compute one chunk unless it is already on disk; return its number of valid designs."""
+    seed, chunk, work = args
+    path = Path(work) / f"chunk_{chunk:06d}.npz"
+    if not path.exists():
+        runs = [run_candidate(seed, i) for i in range(chunk * CHUNK, (chunk + 1) * CHUNK)]
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, **{k: np.array([r[k] for r in runs]) for k in runs[0]})
+        os.replace(tmp, path)
+    with np.load(path) as z:
+        return int(z["valid"].sum())
+
+
+def _load_chunks(work: Path) -> dict[str, np.ndarray]:
+    """All finished chunks, contiguous from chunk 0, concatenated in index order."""
+    parts, chunk = [], 0
+    while (work / f"chunk_{chunk:06d}.npz").exists():
+        with np.load(work / f"chunk_{chunk:06d}.npz") as z:
+            parts.append({k: z[k] for k in z.files})
+        chunk += 1
+    if not parts:
+        return {}
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def build(n: int, seed: int, out: Path, work: Path, workers: int | None = None,
+          progress=None) -> dict:
+    """Build (or resume) ``n`` valid designs; write ``out``; return a summary."""
+    work.mkdir(parents=True, exist_ok=True)
+    workers = workers or os.cpu_count() or 1
+    # One BLAS thread per worker process: the workers already fill the cores.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    while True:
+        done = _load_chunks(work)
+        valid = int(done["valid"].sum()) if done else 0
+        if progress:
+            progress(min(valid, n), n)
+        if valid >= n:
+            break
+        first = len(done["valid"]) // CHUNK if done else 0
+        missing = int(np.ceil((n - valid) * 1.05 / CHUNK)) + 1
+        jobs = [(seed, c, str(work)) for c in range(first, first + missing)]
+        with mp.get_context("spawn").Pool(workers) as pool:
+            for new in pool.imap_unordered(_run_chunk, jobs):
+                valid += new
+                if progress:
+                    progress(min(valid, n), n)
+    return _write(done, n, seed, out)
+
+
+def _write(done: dict[str, np.ndarray], n: int, seed: int, out: Path) -> dict:
+    keep = np.flatnonzero(done["valid"])[:n]
+    last = int(done["index"][keep[-1]])
+    discarded = int((~done["valid"][: last + 1]).sum())
+    meta = dict(seed=seed, n=n, candidates=last + 1, discarded=discarded,
+                family=asdict(FAMILY), settings=asdict(topopt.SimpSettings()),
+                shape=[50, 50])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp.npz")
+    np.savez_compressed(
+        tmp, bits=done["bits"][keep], candidate=done["index"][keep].astype(np.int32),
+        load_row=done["row"][keep].astype(np.int16), load_angle_deg=done["angle"][keep],
+        volfrac_target=done["volfrac_target"][keep], volfrac=done["volfrac"][keep],
+        compliance=done["compliance"][keep], iterations=done["iterations"][keep].astype(np.int16),
+        meta=np.array(json.dumps(meta)))
+    os.replace(tmp, out)
+    return meta
