@@ -34,6 +34,159 @@ def _dataset_info(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ training
+
+def _add_config_options(parser: argparse.ArgumentParser) -> None:
+    """One option per TrainConfig field, with the dataclass's default (the one source of defaults)."""
+    from dataclasses import fields
+
+    from mechgan import config
+
+    choices = {"architecture": config.ARCHITECTURES, "loss": config.LOSSES,
+               "optimizer_g": config.OPTIMIZERS, "optimizer_d": config.OPTIMIZERS}
+    group = parser.add_argument_group("hyper-parameters (defaults from mechgan.config.TrainConfig)")
+    for f in fields(config.TrainConfig):
+        flag = "--" + f.name.replace("_", "-")
+        if isinstance(f.default, bool):
+            group.add_argument(flag, type=_parse_bool, default=f.default, metavar="{true,false}",
+                               help=f"(default: {f.default})")
+        else:
+            group.add_argument(flag, type=type(f.default), default=f.default, choices=choices.get(f.name),
+                               help="(default: %(default)s)")
+
+
+def _parse_bool(text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def _config_from(args: argparse.Namespace):
+    from dataclasses import fields
+
+    from mechgan.config import TrainConfig
+
+    return TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
+
+
+def _train(args: argparse.Namespace) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from mechgan import data, runs
+    from mechgan.training import Trainer
+
+    try:
+        config = _config_from(args)
+        name = runs.sanitize_run_name(args.name or time.strftime("run-%Y%m%d-%H%M%S"))
+        designs = data.load_user_dataset(args.data) > 0.5 if args.data else None
+    except ValueError as e:  # DatasetError is a ValueError
+        return _fail(str(e))
+    trainer = Trainer(config, designs)
+    writer = _tensorboard_writer(args.tensorboard, name)
+    deadline = time.monotonic() + 60 * args.minutes if args.minutes else None
+    total = None if deadline else args.steps
+    bar = tqdm(total=total, unit="it", desc=name)
+    try:
+        while trainer.status == "ok" and (trainer.iteration < args.steps if not deadline
+                                          else time.monotonic() < deadline):
+            rec = trainer.step()
+            bar.update(1)
+            bar.set_postfix(loss_d=f"{rec['loss_d']:.3f}", loss_g=f"{rec['loss_g']:.3f}",
+                            d_real=f"{rec['d_real']:.2f}", d_fake=f"{rec['d_fake']:.2f}")
+            if writer is not None:
+                _log_tensorboard(writer, trainer, rec)
+    except KeyboardInterrupt:
+        print("\ninterrupted: saving the run so far", file=sys.stderr)
+    finally:
+        bar.close()
+    path = runs.save_run(trainer, name, args.runs_dir)
+    if trainer.status != "ok":
+        print(trainer.status_message, file=sys.stderr)
+    print(f"saved {trainer.iteration} iterations to {path}")
+    return 0 if trainer.status == "ok" else 1
+
+
+def _tensorboard_writer(folder: str | None, name: str):
+    if not folder:
+        return None
+    import tensorflow as tf
+
+    return tf.summary.create_file_writer(str(Path(folder) / name))
+
+
+def _log_tensorboard(writer, trainer, rec: dict, image_every: int = 100) -> None:
+    import tensorflow as tf
+
+    with writer.as_default(step=rec["iteration"]):
+        for key in ("loss_d", "loss_g", "d_real", "d_fake"):
+            tf.summary.scalar(key, rec[key])
+        if rec["iteration"] % image_every == 0:
+            images = (trainer.fixed_samples()[..., None] + 1.0) / 2.0
+            tf.summary.image("fixed_samples", images, max_outputs=len(images))
+
+
+def _resolve_run(run: str, runs_dir: str) -> Path:
+    from mechgan import runs
+
+    path = Path(run)
+    if (path / "config.json").is_file():
+        return path
+    candidate = Path(runs_dir) / runs.sanitize_run_name(run)
+    if (candidate / "config.json").is_file():
+        return candidate
+    raise ValueError(f"no saved run {run!r} (looked for {path} and {candidate})")
+
+
+def _sample(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from mechgan import runs
+    from mechgan.training import generate_and_save
+
+    try:
+        trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
+    except ValueError as e:
+        return _fail(str(e))
+    if args.n < 1:
+        return _fail(f"--n must be at least 1, got {args.n}")
+    noise = np.random.default_rng(args.seed).standard_normal((args.n, trainer.config.latent_dim))
+    path = generate_and_save(trainer, noise.astype(np.float32), args.out)
+    print(f"wrote {args.n} samples to {path}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from mechgan import metrics, runs
+
+    try:
+        trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
+    except ValueError as e:
+        return _fail(str(e))
+    noise = np.random.default_rng(args.seed).standard_normal((args.n, trainer.config.latent_dim))
+    report = metrics.quality_report(trainer.generate(noise.astype(np.float32)))
+    print(f"quality of {args.n} samples after {trainer.iteration} iterations:")
+    for key, value in report.items():
+        print(f"  {key:22s} {value:.4f}" if isinstance(value, float) else f"  {key:22s} {value}")
+    bar = ", ".join(str(c) for c in metrics.QUALITY_BAR.values())
+    if metrics.passes_bar(report):
+        print(f"PASS: meets the quality bar ({bar})")
+        return 0
+    print(f"FAIL: misses {', '.join(str(metrics.QUALITY_BAR[k]) for k in metrics.bar_failures(report))} "
+          f"(bar: {bar})")
+    return 1
+
+
+def _fail(message: str) -> int:
+    print(f"mechgan: error: {message}", file=sys.stderr)
+    return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mechgan", description="GANs on mechanical designs")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,7 +202,33 @@ def build_parser() -> argparse.ArgumentParser:
     i = ds_sub.add_parser("info", help="count and material-level summary")
     i.add_argument("path", nargs="?", help="a dataset file (default: the shipped one)")
     i.set_defaults(func=_dataset_info)
+    _add_run_commands(sub)
     return parser
+
+
+def _add_run_commands(sub) -> None:
+    t = sub.add_parser("train", help="train a GAN and save the run")
+    t.add_argument("--steps", type=int, default=2000, help="iterations (default: %(default)s)")
+    t.add_argument("--minutes", type=float, help="train for this long instead of --steps")
+    t.add_argument("--name", help="run name (default: run-<date>-<time>)")
+    t.add_argument("--runs-dir", default="runs", help="where runs are saved (default: %(default)s)")
+    t.add_argument("--data", help="a user dataset (.npy, .npz, .zip of PNGs) instead of the shipped one")
+    t.add_argument("--tensorboard", metavar="DIR", help="also write TensorBoard summaries under DIR")
+    _add_config_options(t)
+    t.set_defaults(func=_train)
+    s = sub.add_parser("sample", help="write a PNG grid of a saved run's samples")
+    s.add_argument("run", help="run folder, or run name under --runs-dir")
+    s.add_argument("--n", type=int, default=64)
+    s.add_argument("--out", default="samples.png")
+    s.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    s.add_argument("--runs-dir", default="runs")
+    s.set_defaults(func=_sample)
+    e = sub.add_parser("evaluate", help="quality report of a saved run (exit status 1 below the bar)")
+    e.add_argument("run", help="run folder, or run name under --runs-dir")
+    e.add_argument("--n", type=int, default=256, help="samples to evaluate (default: %(default)s)")
+    e.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    e.add_argument("--runs-dir", default="runs")
+    e.set_defaults(func=_evaluate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import tokenize
 import zipfile
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +29,9 @@ MAX_DESIGNS = 20_000
 MAX_SIDE = 512
 MAX_ZIP_RATIO = 200
 MAX_UNPACKED_BYTES = 256 * 2**20
+MAX_VALUES = 64 * 2**20  # pixels held at once (256 MB as float32), checked before allocating
+# What a corrupt, encrypted or exotic archive raises (NotImplementedError is a RuntimeError).
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError)
 
 
 class DatasetError(ValueError):
@@ -42,6 +49,7 @@ class DesignSet:
     volfrac: np.ndarray
     compliance: np.ndarray
     iterations: np.ndarray
+    candidate: np.ndarray  # (N,) index of the builder run, for regenerating a design
     meta: dict
 
     def __len__(self) -> int:
@@ -58,7 +66,7 @@ def load_dataset(path: str | Path = DATASET_PATH) -> DesignSet:
         n = len(z["bits"])
         designs = np.unpackbits(z["bits"], axis=1)[:, : SIZE * SIZE].reshape(n, SIZE, SIZE)
         arrays = {k: z[k] for k in ("load_row", "load_angle_deg", "volfrac_target",
-                                     "volfrac", "compliance", "iterations")}
+                                     "volfrac", "compliance", "iterations", "candidate")}
         meta = json.loads(str(z["meta"]))
     arrays["designs"] = designs.astype(bool)
     for a in arrays.values():
@@ -170,7 +178,11 @@ def load_user_dataset(path: str | Path, resize: bool = False) -> np.ndarray:
 
 def _read_npy(path: Path) -> np.ndarray:
     try:
+        with path.open("rb") as f:
+            _check_npy_header(f, path.stat().st_size, path.name)
         return np.load(path, allow_pickle=False)
+    except DatasetError:
+        raise
     except ValueError as e:
         raise DatasetError(f"{path.name}: not a plain numeric .npy array ({_short(e)})") from None
     except (OSError, EOFError) as e:
@@ -179,26 +191,55 @@ def _read_npy(path: Path) -> np.ndarray:
 
 def _read_npz(path: Path) -> np.ndarray:
     try:
-        with np.load(path, allow_pickle=False) as z:
-            names = z.files
-            if not names:
-                raise DatasetError(f"{path.name}: the .npz archive holds no array")
-            name = "designs" if "designs" in names else names[0]
-            if len(names) > 1 and name != "designs":
-                raise DatasetError(f"{path.name}: several arrays ({', '.join(names[:5])}) "
-                                   "and none named 'designs'")
-            _check_npz_member(path, name)
-            return z[name]
+        with zipfile.ZipFile(path) as zf:
+            info = _npz_member(zf, path.name)
+            _check_ratio(path.name, info)
+            with zf.open(info) as f:
+                _check_npy_header(f, info.file_size, path.name)
+            with zf.open(info) as f:
+                return np.lib.format.read_array(f, allow_pickle=False)
     except DatasetError:
         raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+    except _ARCHIVE_ERRORS as e:
         raise DatasetError(f"{path.name}: unreadable .npz archive ({_short(e)})") from None
 
 
-def _check_npz_member(path: Path, name: str) -> None:
-    with zipfile.ZipFile(path) as zf:
-        info = zf.getinfo(name + ".npy")
-        _check_ratio(path.name, info)
+def _npz_member(zf: zipfile.ZipFile, label: str) -> zipfile.ZipInfo:
+    """The array named 'designs', or the only array of the archive."""
+    for info in zf.infolist():
+        _check_entry_name(label, info.filename)
+    arrays = {i.filename[:-4]: i for i in zf.infolist() if i.filename.endswith(".npy")}
+    if not arrays:
+        raise DatasetError(f"{label}: the .npz archive holds no array")
+    if "designs" in arrays:
+        return arrays["designs"]
+    if len(arrays) > 1:
+        raise DatasetError(f"{label}: several arrays ({', '.join(list(arrays)[:5])}) "
+                           "and none named 'designs'")
+    return next(iter(arrays.values()))
+
+
+def _check_npy_header(f, size: int, label: str) -> None:
+    """Refuse, before numpy allocates anything, objects and shapes bigger than the bytes behind them."""
+    version = np.lib.format.read_magic(f)
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    if version not in readers:
+        raise DatasetError(f"{label}: unsupported .npy format version {version[0]}.{version[1]}")
+    try:
+        shape, _, dtype = readers[version](f)
+    except (SyntaxError, tokenize.TokenError) as e:  # numpy parses the header as a Python literal
+        raise DatasetError(f"{label}: malformed .npy header ({_short(e)})") from None
+    size -= f.tell()
+    if dtype.hasobject:
+        raise DatasetError(f"{label}: not a plain numeric array: it holds Python objects, "
+                           "and mechgan never unpickles data")
+    count = math.prod(shape)
+    if count > MAX_VALUES:
+        raise DatasetError(f"{label}: an array of shape {shape} is too large "
+                           f"(at most {MAX_VALUES} values)")
+    if count * dtype.itemsize > size:
+        raise DatasetError(f"{label}: truncated: shape {shape} needs {count * dtype.itemsize} "
+                           f"bytes, the file holds {size}")
 
 
 def _check_ratio(label: str, info: zipfile.ZipInfo) -> None:
@@ -215,10 +256,12 @@ def _read_png_zip(path: Path) -> np.ndarray:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
             _check_zip_entries(path.name, infos)
-            return _decode_pngs([(i.filename, zf.read(i)) for i in sorted(infos, key=lambda i: i.filename)],
-                                path.name)
-    except zipfile.BadZipFile as e:
-        raise DatasetError(f"{path.name}: not a valid ZIP archive ({_short(e)})") from None
+            entries = ((i.filename, zf.read(i)) for i in sorted(infos, key=lambda i: i.filename))
+            return _decode_pngs(entries, path.name)
+    except DatasetError:
+        raise
+    except _ARCHIVE_ERRORS as e:
+        raise DatasetError(f"{path.name}: unreadable ZIP archive ({_short(e)})") from None
 
 
 def _check_zip_entries(label: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -228,15 +271,19 @@ def _check_zip_entries(label: str, infos: list[zipfile.ZipInfo]) -> None:
         raise DatasetError(f"{label}: more than {MAX_DESIGNS} files")
     total = 0
     for info in infos:
-        name = info.filename
-        if name.startswith(("/", "\\")) or ":" in name or ".." in Path(name.replace("\\", "/")).parts:
-            raise DatasetError(f"{label}: unsafe path in archive: {name!r}")
-        if not name.lower().endswith(".png"):
-            raise DatasetError(f"{label}: {name!r} is not a PNG image")
+        _check_entry_name(label, info.filename)
+        if not info.filename.lower().endswith(".png"):
+            raise DatasetError(f"{label}: {info.filename!r} is not a PNG image")
         _check_ratio(label, info)
         total += info.file_size
     if total > MAX_UNPACKED_BYTES:
         raise DatasetError(f"{label}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB")
+
+
+def _check_entry_name(label: str, name: str) -> None:
+    """Archives are never extracted, but a name that climbs out of its folder marks a hostile file."""
+    if name.startswith(("/", "\\")) or ":" in name or ".." in Path(name.replace("\\", "/")).parts:
+        raise DatasetError(f"{label}: unsafe path in archive: {name!r}")
 
 
 def _read_png_folder(path: Path) -> np.ndarray:
@@ -250,10 +297,10 @@ def _read_png_folder(path: Path) -> np.ndarray:
     return _decode_pngs([(p.name, p.read_bytes()) for p in files], path.name)
 
 
-def _decode_pngs(entries: list[tuple[str, bytes]], label: str) -> np.ndarray:
+def _decode_pngs(entries: Iterable[tuple[str, bytes]], label: str) -> np.ndarray:
     from PIL import Image
 
-    images = []
+    images, values = [], 0
     for name, raw in entries:
         try:
             with Image.open(io.BytesIO(raw)) as im:
@@ -262,10 +309,13 @@ def _decode_pngs(entries: list[tuple[str, bytes]], label: str) -> np.ndarray:
                 if max(im.size) > MAX_SIDE:
                     raise DatasetError(f"{label}: {name} is {im.size[0]}x{im.size[1]}; "
                                        f"images may be at most {MAX_SIDE} pixels a side")
+                values += im.size[0] * im.size[1]
+                if values > MAX_VALUES:
+                    raise DatasetError(f"{label}: the images add up to more than {MAX_VALUES} pixels")
                 images.append(np.asarray(im.convert("L"), dtype=np.float32) / 255.0)
         except DatasetError:
             raise
-        except (OSError, ValueError, Image.DecompressionBombError) as e:
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
             raise DatasetError(f"{label}: {name} is not a readable image ({_short(e)})") from None
     if len({im.shape for im in images}) > 1:
         raise DatasetError(f"{label}: the images do not all have the same size")

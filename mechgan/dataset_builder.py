@@ -66,12 +66,12 @@ def run_candidate(seed: int, index: int) -> dict:
                 bits=np.packbits(res.design.ravel()))
 
 
-def _run_chunk(args: tuple[int, int, str]) -> int:
+def _run_chunk(args: tuple[int, int, int, str]) -> int:
     """Compute one chunk unless it is already on disk; return its number of valid designs."""
-    seed, chunk, work = args
+    seed, chunk, size, work = args
     path = Path(work) / f"chunk_{chunk:06d}.npz"
     if not path.exists():
-        runs = [run_candidate(seed, i) for i in range(chunk * CHUNK, (chunk + 1) * CHUNK)]
+        runs = [run_candidate(seed, i) for i in range(chunk * size, (chunk + 1) * size)]
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, **{k: np.array([r[k] for r in runs]) for k in runs[0]})
         os.replace(tmp, path)
@@ -92,9 +92,9 @@ def _load_chunks(work: Path) -> dict[str, np.ndarray]:
 
 
 def build(n: int, seed: int, out: Path, work: Path, workers: int | None = None,
-          progress=None) -> dict:
+          progress=None, chunk: int = CHUNK) -> dict:
     """Build (or resume) ``n`` valid designs; write ``out``; return a summary."""
-    work.mkdir(parents=True, exist_ok=True)
+    _claim_work_dir(work, seed, chunk)
     workers = workers or os.cpu_count() or 1
     # One BLAS thread per worker process: the workers already fill the cores.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -106,15 +106,30 @@ def build(n: int, seed: int, out: Path, work: Path, workers: int | None = None,
             progress(min(valid, n), n)
         if valid >= n:
             break
-        first = len(done["valid"]) // CHUNK if done else 0
-        missing = int(np.ceil((n - valid) * 1.05 / CHUNK)) + 1
-        jobs = [(seed, c, str(work)) for c in range(first, first + missing)]
+        first = len(done["valid"]) // chunk if done else 0
+        missing = int(np.ceil((n - valid) * 1.05 / chunk)) + 1
+        jobs = [(seed, c, chunk, str(work)) for c in range(first, first + missing)]
         with mp.get_context("spawn").Pool(workers) as pool:
             for new in pool.imap_unordered(_run_chunk, jobs):
                 valid += new
                 if progress:
                     progress(min(valid, n), n)
     return _write(done, n, seed, out)
+
+
+def _claim_work_dir(work: Path, seed: int, chunk: int) -> None:
+    """Record what the chunks in ``work`` belong to; refuse to mix two builds."""
+    work.mkdir(parents=True, exist_ok=True)
+    stamp = work / "build.json"
+    mine = {"seed": seed, "chunk": chunk, "settings": asdict(topopt.SimpSettings()),
+            "family": asdict(FAMILY)}
+    if stamp.exists():
+        theirs = json.loads(stamp.read_text())
+        if theirs != mine:
+            raise ValueError(f"{work} holds chunks of another build ({theirs}); "
+                             "use another --work folder")
+    else:
+        stamp.write_text(json.dumps(mine))
 
 
 def _write(done: dict[str, np.ndarray], n: int, seed: int, out: Path) -> dict:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from scipy.ndimage import correlate
+from scipy.optimize import brentq
 
 try:  # CHOLMOD via cvxopt: ~5x faster than SciPy's spsolve at this size.
     import cvxopt
@@ -28,6 +29,7 @@ except ImportError:  # pragma: no cover - exercised only without cvxopt
     HAVE_CHOLMOD = False
 
 E0, EMIN, NU, PENAL = 1.0, 1e-9, 0.3, 3.0
+LOG_L_MAX = 60.0  # bracket of the OC multiplier in log space: e^-60 .. e^60
 
 
 @dataclass(frozen=True)
@@ -100,30 +102,31 @@ class Mesh:
         self._lock = threading.Lock()
 
     def _build_pattern(self) -> None:
-        """Map every element-matrix entry to its slot in the reduced lower-triangular CSC."""
+        """The reduced lower-triangular CSC pattern, and a sparse map from element
+        moduli to its values, so each assembly is one sparse mat-vec."""
         rows = np.repeat(self.edof, 8, axis=1).ravel()
         cols = np.tile(self.edof, (1, 8)).ravel()
         reduced = np.full(self.ndof, -1)
         reduced[self.free] = np.arange(self.free.size)
         r, c = reduced[rows], reduced[cols]
-        self._keep = (r >= 0) & (c >= 0) & (r >= c)
-        r, c = r[self._keep], c[self._keep]
+        keep = (r >= 0) & (c >= 0) & (r >= c)
+        r, c = r[keep], c[keep]
         n = self.free.size
-        # Build the pattern once, then find each kept entry's slot in it.
         pattern = sp.csc_matrix((np.ones(r.size), (r, c)), shape=(n, n))
         pattern.sum_duplicates()
         pattern.sort_indices()
         lin = pattern.indices.astype(np.int64) + n * np.repeat(
             np.arange(n, dtype=np.int64), np.diff(pattern.indptr))
-        self._slot = np.searchsorted(lin, r.astype(np.int64) + n * c.astype(np.int64))
+        slot = np.searchsorted(lin, r.astype(np.int64) + n * c.astype(np.int64))
+        element = np.repeat(np.arange(self.edof.shape[0]), 64)[keep]
+        ke = np.tile(self.KE.ravel(), self.edof.shape[0])[keep]
+        self._assemble = sp.csr_matrix((ke, (slot, element)), shape=(pattern.nnz, self.edof.shape[0]))
         self._pattern = pattern
 
     def stiffness(self, young: np.ndarray) -> sp.csc_matrix:
         """Reduced lower-triangular stiffness for element Young moduli (element order)."""
-        vals = (self.KE.ravel()[None, :] * young[:, None]).ravel()[self._keep]
-        data = np.bincount(self._slot, weights=vals, minlength=self._pattern.nnz)
         K = self._pattern.copy()
-        K.data = data
+        K.data = self._assemble @ young
         return K
 
     def solve(self, young: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -226,7 +229,7 @@ def optimize(load: LoadCase, volfrac: float, nelx: int = 50, nely: int = 50,
         return (np.tanh(beta * s.eta) + th) / d, beta * (1 - th**2) / d
 
     x = np.full((nely, nelx), volfrac)
-    beta, at_beta, it = s.beta_start, 0, 0
+    beta, at_beta, it, log_l = s.beta_start, 0, 0, 0.0
     phys, _ = project(filt(x) / hs, beta)
     while it < s.max_iter:
         it += 1
@@ -238,7 +241,8 @@ def optimize(load: LoadCase, volfrac: float, nelx: int = 50, nely: int = 50,
         ce = m.to_image(m.element_energy(u))
         dc = filt(-PENAL * phys ** (PENAL - 1) * (E0 - EMIN) * ce * dphys / hs)
         dv = filt(dphys / hs)
-        x_new = _oc_update(x, dc, dv, volfrac, s.move, lambda z: project(filt(z) / hs, beta)[0])
+        x_new, log_l = oc_update(x, dc, dv, volfrac, s.move,
+                                 lambda z: project(filt(z) / hs, beta)[0], log_l)
         change = float(np.abs(x_new - x).max())
         x = x_new
         if change < s.tol or at_beta >= s.iters_per_beta:
@@ -250,20 +254,24 @@ def optimize(load: LoadCase, volfrac: float, nelx: int = 50, nely: int = 50,
     return SimpResult(design, phys, compliance(design, load), it)
 
 
-def _oc_update(x, dc, dv, volfrac, move, physical):
-    """Optimality-criteria step.
+def oc_update(x: np.ndarray, dc: np.ndarray, dv: np.ndarray, volfrac: float, move: float,
+              physical, log_l_guess: float = 0.0) -> tuple[np.ndarray, float]:
+    """Optimality-criteria step; returns the new design variables and log(multiplier).
 
-    Bisects the Lagrange multiplier geometrically (it spans many decades) against
-    the volume of the *physical* (filtered, projected) densities.
+    The multiplier spans many decades, so Brent's method finds it in log space
+    against the volume of the *physical* (filtered, projected) densities,
+    starting from a narrow bracket around the previous iteration's value.
     """
     lo, hi = np.maximum(0.0, x - move), np.minimum(1.0, x + move)
     ratio = np.sqrt(np.maximum(-dc, 1e-30) / dv)
-    l1, l2 = 1e-12, 1e12
-    while l2 / l1 > 1 + 1e-4:
-        lmid = np.sqrt(l1 * l2)
-        xn = np.clip(x * ratio / np.sqrt(lmid), lo, hi)
-        if physical(xn).mean() > volfrac:
-            l1 = lmid
-        else:
-            l2 = lmid
-    return xn
+    step = lambda log_l: np.clip(x * ratio * np.exp(-0.5 * log_l), lo, hi)  # noqa: E731
+    excess = lambda log_l: physical(step(log_l)).mean() - volfrac  # noqa: E731
+    a, b = log_l_guess - 1.0, log_l_guess + 1.0
+    if not excess(a) > 0 > excess(b):
+        a, b = -LOG_L_MAX, LOG_L_MAX
+        if excess(b) >= 0:  # volume still too high at the lower move limits
+            return step(b), b
+        if excess(a) <= 0:  # too low even at the upper move limits
+            return step(a), a
+    log_l = brentq(excess, a, b, xtol=1e-6)
+    return step(log_l), log_l

@@ -1,0 +1,98 @@
+"""Plotly figures for exploring the designs (lab question 2), shared by notebook and app.
+
+Every builder returns a ``go.Figure``; nothing is shown here.  Titles and axis
+labels are parameters with English defaults so the app can translate them.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from mechgan.data import DesignSet, material_level
+
+GRAY = [[0.0, "#ffffff"], [1.0, "#1f2937"]]  # void white, solid dark
+HEAT = "Viridis"
+PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+
+
+def _square_axes(fig: go.Figure) -> go.Figure:
+    fig.update_layout(plot_bgcolor="white")
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed",
+                     scaleanchor="x", constrain="domain")
+    return fig
+
+
+def design_image(design: np.ndarray, title: str = "") -> go.Figure:
+    """One design (or any 50x50 map in [0, 1]) as an image."""
+    fig = go.Figure(go.Heatmap(z=np.asarray(design, dtype=float), colorscale=GRAY, zmin=0, zmax=1,
+                               showscale=False, hovertemplate="row %{y}, col %{x}: %{z:.2f}<extra></extra>"))
+    fig.update_layout(title=title, margin=dict(l=10, r=10, t=40 if title else 10, b=10))
+    return _square_axes(fig)
+
+
+def designs_grid(designs: np.ndarray, cols: int = 8, titles: list[str] | None = None,
+                 title: str = "") -> go.Figure:
+    """Small multiples of designs (bool, or floats in [0, 1])."""
+    n = len(designs)
+    rows = int(np.ceil(n / cols))
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
+                        horizontal_spacing=0.01, vertical_spacing=0.04 if titles else 0.01)
+    for i, d in enumerate(designs):
+        fig.add_trace(go.Heatmap(z=np.asarray(d, dtype=float), colorscale=GRAY, zmin=0, zmax=1,
+                                 showscale=False, hoverinfo="skip"), row=i // cols + 1, col=i % cols + 1)
+    fig.update_layout(title=title, height=max(160, 110 * rows + 40), margin=dict(l=5, r=5, t=40, b=5))
+    if titles:
+        fig.update_annotations(font_size=10)
+    return _square_axes(fig)
+
+
+def overlay(designs: np.ndarray, title: str = "Designs overlaid (outlines)") -> go.Figure:
+    """A few designs on one picture, each as a coloured translucent silhouette with its outline."""
+    fig = go.Figure()
+    for i, d in enumerate(designs):
+        color = PALETTE[i % len(PALETTE)]
+        fig.add_trace(go.Contour(
+            z=np.asarray(d, dtype=float), contours=dict(start=0.5, end=0.5, size=1, coloring="fill"),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, color]], opacity=0.35, showscale=False,
+            line=dict(color=color, width=2), name=f"#{i}", hoverinfo="name"))
+    fig.update_layout(title=title, margin=dict(l=10, r=10, t=40, b=10))
+    return _square_axes(fig)
+
+
+def mean_design(designs: np.ndarray, title: str = "Mean design (share of designs with material)",
+                colorbar: str = "share") -> go.Figure:
+    """Each pixel shows the share of designs that are solid there."""
+    fig = design_image(np.asarray(designs, dtype=float).mean(axis=0), title)
+    fig.update_traces(colorscale=HEAT, showscale=True, colorbar=dict(title=colorbar))
+    return fig
+
+
+def material_histogram(designs: np.ndarray, bins: int = 40, title: str = "Material level",
+                       xaxis: str = "solid pixels per design", yaxis: str = "designs",
+                       others: dict[str, np.ndarray] | None = None) -> go.Figure:
+    """Histogram of material levels; ``others`` overlays more sets (e.g. generated designs)."""
+    sets = {"data": designs, **(others or {})}
+    fig = go.Figure()
+    for name, ds in sets.items():
+        fig.add_trace(go.Histogram(x=material_level(ds), name=name, nbinsx=bins, opacity=0.7,
+                                   histnorm="probability" if others else ""))
+    fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis, barmode="overlay",
+                      margin=dict(l=40, r=10, t=40, b=40), showlegend=bool(others))
+    return fig
+
+
+def load_cases(ds: DesignSet, title: str = "Load cases",
+               xaxis: str = "load direction (degrees from straight down)",
+               yaxis: str = "load position (node row on the right edge)") -> go.Figure:
+    """Where and how each design is loaded, coloured by its volume fraction."""
+    fig = go.Figure(go.Scattergl(
+        x=ds.load_angle_deg, y=ds.load_row, mode="markers",
+        marker=dict(size=4, color=ds.volfrac, colorscale=HEAT, showscale=True,
+                    colorbar=dict(title="volume"), opacity=0.6),
+        hovertemplate="angle %{x:.1f} deg, row %{y}<extra></extra>"))
+    fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis,
+                      margin=dict(l=40, r=10, t=40, b=40))
+    fig.update_yaxes(autorange="reversed")
+    return fig

@@ -1,0 +1,167 @@
+import io
+import time
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mechgan import data
+from mechgan.data import DatasetError, load_user_dataset
+from mechgan.dataset_builder import is_valid_design, run_candidate
+
+DS = data.load_dataset()
+
+
+def test_shipped_dataset_is_large_binary_and_diverse():
+    designs = data.load_designs()
+    assert designs.shape[1:] == (50, 50) and len(designs) >= 5000
+    assert designs.dtype == bool
+    distinct = len(np.unique(np.packbits(designs.reshape(len(designs), -1), axis=1), axis=0))
+    assert distinct >= 0.99 * len(designs)
+
+
+def test_shipped_dataset_loads_fast():
+    data.load_dataset.cache_clear()
+    t0 = time.perf_counter()
+    data.load_dataset()
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_every_design_is_one_piece_touching_support_and_load():
+    bad = [i for i in range(len(DS)) if not is_valid_design(DS.designs[i], int(DS.load_row[i]))]
+    assert bad == []
+
+
+def test_stored_parameters_describe_the_designs():
+    assert np.allclose(DS.volfrac, DS.designs.reshape(len(DS), -1).mean(axis=1))
+    assert np.all(np.abs(DS.volfrac - DS.volfrac_target) <= 0.5 / 2500 + 1e-9)
+    fam = DS.meta["family"]
+    assert DS.load_row.min() >= fam["row_min"] and DS.load_row.max() <= fam["row_max"]
+    assert np.abs(DS.load_angle_deg).max() <= fam["angle_max_deg"]
+    assert np.all(DS.compliance > 0) and np.all(DS.iterations > 0)
+
+
+# Regeneration tolerance: the same solver on the same parameters gives the same
+# design; up to 1 % of the pixels (25) may differ across BLAS/CHOLMOD builds.
+REGEN_TOLERANCE_PX = 25
+
+
+@pytest.mark.parametrize("k", range(3))
+def test_stored_designs_regenerate_from_their_parameters(k):
+    rng = np.random.default_rng(2024)
+    i = int(rng.choice(len(DS), 3, replace=False)[k])
+    run = run_candidate(DS.meta["seed"], int(DS.candidate[i]))
+    assert (run["row"], run["angle"], run["volfrac_target"]) == (
+        DS.load_row[i], DS.load_angle_deg[i], DS.volfrac_target[i])
+    regenerated = np.unpackbits(run["bits"])[:2500].reshape(50, 50).astype(bool)
+    assert (regenerated != DS.designs[i]).sum() <= REGEN_TOLERANCE_PX
+    assert run["compliance"] == pytest.approx(DS.compliance[i], rel=0.01)
+
+
+# ---------------------------------------------------------------- exploration
+
+def test_material_level_and_describe():
+    d = np.zeros((2, 50, 50), dtype=bool)
+    d[1, :10, :10] = True
+    assert data.material_level(d).tolist() == [0, 100]
+    text = data.describe(DS.designs)
+    assert f"{len(DS)} designs" in text and "material level" in text
+
+
+def test_model_range_round_trip():
+    x = data.to_model_range(DS.designs[:4])
+    assert x.shape == (4, 50, 50, 1) and x.min() == -1 and x.max() == 1
+    assert (data.binarize(x) == DS.designs[:4]).all()
+
+
+def test_pca_plane_separates_and_reconstructs():
+    pca = data.data_pca()
+    coords = pca.project(DS.designs[:200], dims=50)
+    back = pca.reconstruct(coords)
+    err = np.abs(back - DS.designs[:200]).mean()
+    assert err < np.abs(pca.mean.reshape(50, 50) - DS.designs[:200]).mean()
+    assert pca.explained_variance[0] >= pca.explained_variance[1] > 0
+
+
+# ---------------------------------------------------------------- user datasets
+
+def _png(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr.astype(np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_user_npy_npz_png_zip_and_folder_are_accepted(tmp_path):
+    designs = DS.designs[:5].astype(np.float32)
+    np.save(tmp_path / "d.npy", designs)
+    np.savez(tmp_path / "d.npz", designs=designs, other=np.arange(3))
+    with zipfile.ZipFile(tmp_path / "d.zip", "w") as zf:
+        for i, d in enumerate(DS.designs[:5]):
+            zf.writestr(f"designs/{i:03d}.png", _png(d * 255))
+    (tmp_path / "pngs").mkdir()
+    for i, d in enumerate(DS.designs[:5]):
+        (tmp_path / "pngs" / f"{i}.png").write_bytes(_png(d * 255))
+    for name in ("d.npy", "d.npz", "d.zip", "pngs"):
+        out = load_user_dataset(tmp_path / name)
+        assert out.shape == (5, 50, 50) and out.dtype == np.float32
+        assert np.array_equal(out, designs), name
+
+
+def test_other_sizes_are_resized_only_when_asked(tmp_path):
+    np.save(tmp_path / "big.npy", np.ones((2, 100, 100), dtype=np.float32))
+    with pytest.raises(DatasetError, match="100x100.*50x50"):
+        load_user_dataset(tmp_path / "big.npy")
+    out = load_user_dataset(tmp_path / "big.npy", resize=True)
+    assert out.shape == (2, 50, 50) and np.allclose(out, 1.0)
+
+
+def _zip(path, entries):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, payload in entries:
+            zf.writestr(name, payload)
+    return path
+
+
+REJECTIONS = {
+    "wrong_ndim": (lambda p: np.save(p / "x.npy", np.zeros((50, 50))), "x.npy", "shape"),
+    "empty": (lambda p: np.save(p / "x.npy", np.zeros((0, 50, 50))), "x.npy", "empty"),
+    "nan": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), np.nan)), "x.npy", "NaN"),
+    "inf": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), np.inf)), "x.npy", "NaN or infinite"),
+    "range": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), 3.0)), "x.npy", r"\[0, 1\]"),
+    "complex": (lambda p: np.save(p / "x.npy", np.zeros((2, 50, 50), complex)), "x.npy", "numbers"),
+    "strings": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), "a")), "x.npy", "numbers"),
+    "pickle": (lambda p: np.save(p / "x.npy", np.array([{"a": 1}], dtype=object)), "x.npy",
+               "not a plain numeric"),
+    "huge_side": (lambda p: np.save(p / "x.npy", np.zeros((1, 600, 600), np.uint8)), "x.npy",
+                  "at most 512"),
+    "truncated": (lambda p: (p / "x.npy").write_bytes(b"\x93NUMPY\x01\x00v\x00{'descr'"), "x.npy",
+                  "npy"),
+    "suffix": (lambda p: (p / "x.txt").write_text("hello"), "x.txt", "unsupported file type"),
+    "npz_no_designs": (lambda p: np.savez(p / "x.npz", a=np.zeros(3), b=np.zeros(3)), "x.npz",
+                       "none named 'designs'"),
+    "zip_traversal": (lambda p: _zip(p / "x.zip", [("../evil.png", _png(np.zeros((50, 50))))]),
+                      "x.zip", "unsafe path"),
+    "zip_absolute": (lambda p: _zip(p / "x.zip", [("/etc/evil.png", _png(np.zeros((50, 50))))]),
+                     "x.zip", "unsafe path"),
+    "zip_bomb": (lambda p: _zip(p / "x.zip", [("bomb.png", b"\0" * (50 * 2**20))]), "x.zip",
+                 "compression ratio"),
+    "zip_nested": (lambda p: _zip(p / "x.zip", [("inner.zip", b"PK\x03\x04")]), "x.zip",
+                   "not a PNG"),
+    "zip_not_png": (lambda p: _zip(p / "x.zip", [("a.png", b"not an image")]), "x.zip",
+                    "not a readable image"),
+    "zip_empty": (lambda p: _zip(p / "x.zip", []), "x.zip", "empty"),
+    "zip_broken": (lambda p: (p / "x.zip").write_bytes(b"PK\x03\x04garbage"), "x.zip", "ZIP"),
+    "png_sizes": (lambda p: _zip(p / "x.zip", [("a.png", _png(np.zeros((50, 50)))),
+                                              ("b.png", _png(np.zeros((40, 40))))]),
+                  "x.zip", "same size"),
+    "missing": (lambda p: None, "nothing.npy", "no such file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REJECTIONS))
+def test_bad_user_datasets_are_rejected_with_a_clear_message(tmp_path, case):
+    make, name, message = REJECTIONS[case]
+    make(tmp_path)
+    with pytest.raises(DatasetError, match=message):
+        load_user_dataset(tmp_path / name)
