@@ -129,10 +129,22 @@ class PCABasis:
         return x.reshape(len(coords), side, side)
 
 
-def fit_pca(designs: np.ndarray, k: int = 50) -> PCABasis:
+def fit_pca(designs: np.ndarray, k: int = 50, seed: int = 0) -> PCABasis:
+    """Top-``k`` principal axes by a randomized SVD (Halko et al.).
+
+    A full SVD of 5,000 x 2,500 takes a minute on a busy 2-core server; the
+    randomized one with a few power iterations gives the same leading axes in
+    about a second, deterministically for a seed.
+    """
     x = np.asarray(designs, dtype=np.float32).reshape(len(designs), -1)
     mean = x.mean(axis=0)
-    _, s, vt = np.linalg.svd(x - mean, full_matrices=False)
+    xc = x - mean
+    width = min(k + 20, *xc.shape)
+    q = xc @ np.random.default_rng(seed).standard_normal((xc.shape[1], width), dtype=np.float32)
+    for _ in range(3):
+        q, _ = np.linalg.qr(xc @ (xc.T @ np.linalg.qr(q)[0]))
+    _, s, vt = np.linalg.svd(q.T @ xc, full_matrices=False)
+    k = min(k, width)
     return PCABasis(mean, vt[:k].copy(), (s[:k] ** 2) / max(len(x) - 1, 1))
 
 
