@@ -119,14 +119,27 @@ def _tensorboard_writer(folder: str | None, name: str):
 
 
 def _log_tensorboard(writer, trainer, rec: dict, image_every: int = 100) -> None:
-    import tensorflow as tf
+    """Scalars every iteration, the fixed samples every ``image_every``.
 
-    with writer.as_default(step=rec["iteration"]):
+    Written with ``tf.summary.write`` and the plugins' metadata, so the
+    ``tensorboard`` package is needed only to view them, not to train.
+    """
+    import tensorflow as tf
+    from tensorflow.core.framework.summary_pb2 import SummaryMetadata
+
+    def meta(plugin: str) -> bytes:
+        return SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name=plugin)).SerializeToString()
+
+    step = rec["iteration"]
+    with writer.as_default():
         for key in ("loss_d", "loss_g", "d_real", "d_fake"):
-            tf.summary.scalar(key, rec[key])
-        if rec["iteration"] % image_every == 0:
-            images = (trainer.fixed_samples()[..., None] + 1.0) / 2.0
-            tf.summary.image("fixed_samples", images, max_outputs=len(images))
+            tf.summary.write(key, tf.constant(rec[key], tf.float32), step, metadata=meta("scalars"))
+        if step % image_every == 0:
+            samples = trainer.fixed_samples()
+            pngs = [tf.image.encode_png(tf.constant(((1 - s[..., None]) * 127.5).astype("uint8")))
+                    for s in samples]
+            size = [str(samples.shape[2]), str(samples.shape[1])]
+            tf.summary.write("fixed_samples", tf.stack(size + pngs), step, metadata=meta("images"))
 
 
 def _resolve_run(run: str, runs_dir: str) -> Path:
@@ -169,7 +182,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _fail(str(e))
     noise = np.random.default_rng(args.seed).standard_normal((args.n, trainer.config.latent_dim))
-    report = metrics.quality_report(trainer.generate(noise.astype(np.float32)))
+    report = metrics.quality_report(trainer.generate(noise.astype(np.float32)),
+                                    compliance_samples=args.compliance_samples)
     print(f"quality of {args.n} samples after {trainer.iteration} iterations:")
     for key, value in report.items():
         print(f"  {key:22s} {value:.4f}" if isinstance(value, float) else f"  {key:22s} {value}")
@@ -227,6 +241,8 @@ def _add_run_commands(sub) -> None:
     e.add_argument("run", help="run folder, or run name under --runs-dir")
     e.add_argument("--n", type=int, default=256, help="samples to evaluate (default: %(default)s)")
     e.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    e.add_argument("--compliance-samples", type=int, default=32,
+                   help="designs whose compliance is solved for the compliance gap; 0 skips it")
     e.add_argument("--runs-dir", default="runs")
     e.set_defaults(func=_evaluate)
 

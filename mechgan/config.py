@@ -11,7 +11,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 # (architecture, nf, latent size, batch size, seed) needs a reset.
 LIVE_FIELDS = frozenset({
     "lr_g", "lr_d", "optimizer_g", "optimizer_d", "beta1", "beta2", "momentum",
-    "loss", "k_d", "k_g", "label_smoothing", "instance_noise", "gp_weight",
+    "loss", "k_d", "k_g", "label_smoothing", "instance_noise", "gp_weight", "ema",
 })
 
 
@@ -23,18 +23,20 @@ class TrainConfig:
     loss: str = "nonsaturating"
     optimizer_g: str = "adam"
     optimizer_d: str = "adam"
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
+    lr_g: float = 5e-4
+    lr_d: float = 5e-4
     beta1: float = 0.5
     beta2: float = 0.999
     momentum: float = 0.0
     k_d: int = 1
     k_g: int = 1
-    batch_size: int = 64
+    batch_size: int = 32
     seed: int = 0
     label_smoothing: float = 0.0
     instance_noise: float = 0.0
     gp_weight: float = 10.0
+    # Samples come from an exponential moving average of G's weights (0: from G itself).
+    ema: float = 0.99
 
     def __post_init__(self) -> None:
         _check_choice("architecture", self.architecture, ARCHITECTURES)
@@ -47,6 +49,8 @@ class TrainConfig:
         for name in ("lr_g", "lr_d"):
             if not 0 < getattr(self, name) <= 10:
                 raise ValueError(f"{name} must be in (0, 10], got {getattr(self, name)}")
+        if not 0 <= self.ema < 1:
+            raise ValueError(f"ema must be in [0, 1), got {self.ema}")
         if not 0 <= self.label_smoothing < 0.5:
             raise ValueError(f"label_smoothing must be in [0, 0.5), got {self.label_smoothing}")
 

@@ -1,0 +1,108 @@
+"""GAN objectives as small pure functions of D's raw outputs (logits).
+
+Every function returns the quantity each player *minimizes*.  ``real`` and
+``fake`` are D's outputs on real and generated batches.  One-sided label
+smoothing lowers the real target of the probabilistic losses from 1 to
+``1 - smoothing`` (Salimans et al., 2016); the margin losses ignore it.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import tensorflow as tf
+
+FORMULAS = {
+    "minimax": {
+        "d": r"L_D = -\mathbb{E}_x[\log D(x)] - \mathbb{E}_z[\log(1 - D(G(z)))]",
+        "g": r"L_G = \mathbb{E}_z[\log(1 - D(G(z)))]",
+    },
+    "nonsaturating": {
+        "d": r"L_D = -\mathbb{E}_x[\log D(x)] - \mathbb{E}_z[\log(1 - D(G(z)))]",
+        "g": r"L_G = -\mathbb{E}_z[\log D(G(z))]",
+    },
+    "least_squares": {
+        "d": r"L_D = \tfrac12\mathbb{E}_x[(D(x) - 1)^2] + \tfrac12\mathbb{E}_z[D(G(z))^2]",
+        "g": r"L_G = \tfrac12\mathbb{E}_z[(D(G(z)) - 1)^2]",
+    },
+    "hinge": {
+        "d": r"L_D = \mathbb{E}_x[\max(0, 1 - D(x))] + \mathbb{E}_z[\max(0, 1 + D(G(z)))]",
+        "g": r"L_G = -\mathbb{E}_z[D(G(z))]",
+    },
+    "wgan_gp": {
+        "d": r"L_D = \mathbb{E}_z[D(G(z))] - \mathbb{E}_x[D(x)]"
+             r" + \lambda\,\mathbb{E}_{\hat x}[(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1)^2]",
+        "g": r"L_G = -\mathbb{E}_z[D(G(z))]",
+    },
+}
+
+
+def _bce(target: float, logits: tf.Tensor) -> tf.Tensor:
+    target = tf.cast(target, logits.dtype)
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(tf.ones_like(logits) * target, logits))
+
+
+def cross_entropy_d(real, fake, smoothing=0.0):
+    return _bce(1.0 - smoothing, real) + _bce(0.0, fake)
+
+
+def minimax_g(fake):
+    """log(1 - D(G(z))): saturates (vanishing gradient) while D rejects the fakes."""
+    return -_bce(0.0, fake)
+
+
+def nonsaturating_g(fake):
+    return _bce(1.0, fake)
+
+
+def least_squares_d(real, fake, smoothing=0.0):
+    target = tf.cast(1.0 - smoothing, real.dtype)
+    return 0.5 * tf.reduce_mean((real - target) ** 2) + 0.5 * tf.reduce_mean(fake ** 2)
+
+
+def least_squares_g(fake):
+    return 0.5 * tf.reduce_mean((fake - 1.0) ** 2)
+
+
+def hinge_d(real, fake, smoothing=0.0):
+    return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
+
+
+def wasserstein_d(real, fake, smoothing=0.0):
+    """Critic part only; add ``gradient_penalty`` for WGAN-GP."""
+    return tf.reduce_mean(fake) - tf.reduce_mean(real)
+
+
+def critic_g(fake):
+    return -tf.reduce_mean(fake)
+
+
+def gradient_penalty(critic: Callable[[tf.Tensor], tf.Tensor], reals, fakes, eps) -> tf.Tensor:
+    """E[(||grad D(x_hat)|| - 1)^2] on x_hat = eps * real + (1 - eps) * fake (Gulrajani et al., 2017)."""
+    mixed = eps * reals + (1.0 - eps) * fakes
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        out = critic(mixed)
+    grads = tape.gradient(out, mixed)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + 1e-12)
+    return tf.reduce_mean((norms - 1.0) ** 2)
+
+
+D_LOSSES = {"minimax": cross_entropy_d, "nonsaturating": cross_entropy_d,
+            "least_squares": least_squares_d, "hinge": hinge_d, "wgan_gp": wasserstein_d}
+G_LOSSES = {"minimax": minimax_g, "nonsaturating": nonsaturating_g,
+            "least_squares": least_squares_g, "hinge": critic_g, "wgan_gp": critic_g}
+
+
+def discriminator_loss(name: str, real, fake, smoothing: float = 0.0) -> tf.Tensor:
+    """D's loss for objective ``name`` (without WGAN-GP's penalty term)."""
+    return D_LOSSES[_check(name)](real, fake, smoothing)
+
+
+def generator_loss(name: str, fake) -> tf.Tensor:
+    return G_LOSSES[_check(name)](fake)
+
+
+def _check(name: str) -> str:
+    if name not in D_LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(D_LOSSES)}; got {name!r}")
+    return name

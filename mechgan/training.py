@@ -1,0 +1,415 @@
+"""Training: the steppable :class:`Trainer` and the lab's ``train_step`` / ``train`` / ``generate_and_save``.
+
+One Trainer is one run: models, optimizers, a fixed noise batch and a bounded
+history.  Each D or G update is a compiled ``tf.function``; hyper-parameters
+it reads (learning rates, betas, smoothing, instance noise) are variables, so
+live changes need no rebuild.  Every random draw comes from generators seeded
+by ``config.seed`` (weights, noise, dropout, data order), which makes a run
+reproducible and a saved run resumable exactly.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import tensorflow as tf
+
+from mechgan import data, losses, models
+from mechgan.config import LIVE_FIELDS, TrainConfig
+from mechgan.optimizers import Optimizer
+
+FIXED_SAMPLES = 16
+HISTORY_SIZE = 20_000
+RECORD_KEYS = ("iteration", "loss_d", "loss_g", "d_real", "d_fake", "seconds")
+
+
+class Trainer:
+    """A GAN run that can be stepped a D update, a G update or an iteration at a time.
+
+    Thread-safe enough for one thread stepping while another calls ``generate``
+    / ``d_scores``: every public method takes the same lock.
+    """
+
+    def __init__(self, config: TrainConfig | None = None, designs: np.ndarray | None = None):
+        config = config or TrainConfig()
+        self._lock = threading.RLock()
+        self._config = config
+        self._reals = data.to_model_range(_check_designs(data.load_designs() if designs is None else designs))
+        self._native = models.NATIVE_SIZE[config.architecture]
+        seed = config.seed
+        self._wg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed)
+        self._wd = models.initialize_weights_discriminator(config.nf, config.architecture, seed + 1)
+        self._wg_avg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed)
+        self._rng = tf.random.Generator.from_seed(seed)
+        self._sample_rng = np.random.default_rng([seed, 1])
+        self.fixed_noise = np.random.default_rng([seed, 2]).standard_normal(
+            (FIXED_SAMPLES, config.latent_dim)).astype(np.float32)
+        self._extra = {k: tf.Variable(float(getattr(config, k)), trainable=False)
+                       for k in ("label_smoothing", "instance_noise", "gp_weight", "ema")}
+        self._opt_g = self._optimizer("g")
+        self._opt_d = self._optimizer("d")
+        self._compiled: dict[tuple[str, str], Callable] = {}
+        self._epoch_order: tuple[int, np.ndarray] | None = None
+        self._batches_drawn = 0
+        self._seconds = 0.0
+        self.iteration = 0
+        self.status, self.status_message = "ok", ""
+        self._history: deque[dict] = deque(maxlen=HISTORY_SIZE)
+
+    # ---------------------------------------------------------- settings
+
+    @property
+    def config(self) -> TrainConfig:
+        return self._config
+
+    @property
+    def history(self) -> list[dict]:
+        with self._lock:
+            return list(self._history)
+
+    def _optimizer(self, side: str) -> Optimizer:
+        c = self._config
+        weights = self._wg if side == "g" else self._wd
+        return Optimizer(getattr(c, f"optimizer_{side}"), weights.trainable, getattr(c, f"lr_{side}"),
+                         c.beta1, c.beta2, c.momentum)
+
+    def update(self, **changes) -> None:
+        """Change live settings (``LIVE_FIELDS``); they apply from the next update on."""
+        frozen = set(changes) - LIVE_FIELDS
+        if frozen:
+            raise ValueError(f"{', '.join(sorted(frozen))} cannot change during a run; reset with a new config")
+        with self._lock:
+            old, new = self._config, self._config.with_changes(**changes)
+            self._config = new
+            for side in ("g", "d"):
+                if getattr(new, f"optimizer_{side}") != getattr(old, f"optimizer_{side}"):
+                    setattr(self, f"_opt_{side}", self._optimizer(side))
+                    self._compiled.clear()  # compiled steps captured the old optimizer
+                opt = getattr(self, f"_opt_{side}")
+                opt.set(lr=getattr(new, f"lr_{side}"), beta1=new.beta1, beta2=new.beta2, momentum=new.momentum)
+            for k, var in self._extra.items():
+                var.assign(float(getattr(new, k)))
+
+    # ---------------------------------------------------------- data
+
+    def _next_batch(self) -> np.ndarray:
+        """Batches of a fresh permutation every epoch, a pure function of (seed, batches drawn)."""
+        n = len(self._reals)
+        size = min(self._config.batch_size, n)
+        epoch, pos = divmod(self._batches_drawn, n // size)
+        if self._epoch_order is None or self._epoch_order[0] != epoch:
+            self._epoch_order = (epoch, np.random.default_rng([self._config.seed, 3, epoch]).permutation(n))
+        self._batches_drawn += 1
+        return self._reals[self._epoch_order[1][pos * size:(pos + 1) * size]]
+
+    def _noise(self, n: int) -> tf.Tensor:
+        return self._rng.normal((n, self._config.latent_dim))
+
+    # ---------------------------------------------------------- compiled updates
+
+    def _fn(self, side: str) -> Callable:
+        key = (side, self._config.loss)
+        if key not in self._compiled:
+            make = self._make_d_update if side == "d" else self._make_g_update
+            self._compiled[key] = tf.function(make(self._config.loss), autograph=False)
+        return self._compiled[key]
+
+    def _noisy(self, images: tf.Tensor) -> tf.Tensor:
+        return images + self._extra["instance_noise"] * self._rng.normal(tf.shape(images))
+
+    def _make_d_update(self, loss: str) -> Callable:
+        wg, wd, opt, rng = self._wg, self._wd, self._opt_d, self._rng
+
+        def d_update(reals, noise):
+            fakes = models.generator(noise, wg, training=True)
+            reals = self._noisy(models.resize(reals, self._native))
+            fakes = self._noisy(fakes)
+            with tf.GradientTape() as tape:
+                real_out = models.discriminator(reals, wd, training=True, rng=rng)
+                fake_out = models.discriminator(fakes, wd, training=True, rng=rng)
+                value = losses.discriminator_loss(loss, real_out, fake_out, self._extra["label_smoothing"])
+                if loss == "wgan_gp":
+                    eps = rng.uniform((tf.shape(reals)[0], 1, 1, 1))
+                    critic = lambda x: models.discriminator(x, wd, training=True, rng=rng)  # noqa: E731
+                    value += self._extra["gp_weight"] * losses.gradient_penalty(critic, reals, fakes, eps)
+            grads = tape.gradient(value, wd.trainable)
+            return _apply_if_finite(opt, value, grads) | {
+                "real": tf.sigmoid(real_out[:, 0]), "fake": tf.sigmoid(fake_out[:, 0])}
+
+        return d_update
+
+    def _make_g_update(self, loss: str) -> Callable:
+        wg, wd, opt, rng = self._wg, self._wd, self._opt_g, self._rng
+
+        def g_update(noise):
+            with tf.GradientTape() as tape:
+                fakes = self._noisy(models.generator(noise, wg, training=True))
+                fake_out = models.discriminator(fakes, wd, training=True, rng=rng)
+                value = losses.generator_loss(loss, fake_out)
+            grads = tape.gradient(value, wg.trainable)
+            out = _apply_if_finite(opt, value, grads) | {"fake": tf.sigmoid(fake_out[:, 0])}
+            # Warm-up: early on the average follows G closely (decay (1+t)/(10+t)).
+            decay = tf.minimum(self._extra["ema"], (1.0 + opt.t) / (10.0 + opt.t))
+            for name, var in wg.items():
+                self._wg_avg[name].assign(decay * self._wg_avg[name] + (1.0 - decay) * var)
+            return out
+
+        return g_update
+
+    # ---------------------------------------------------------- stepping
+
+    def _d(self, reals: np.ndarray | None = None, noise: tf.Tensor | None = None) -> dict:
+        reals = self._next_batch() if reals is None else reals
+        noise = self._noise(len(reals)) if noise is None else noise
+        return self._fn("d")(tf.constant(reals), noise)
+
+    def _g(self, noise: tf.Tensor | None = None) -> dict:
+        noise = self._noise(self._config.batch_size) if noise is None else noise
+        return self._fn("g")(noise)
+
+    def _iterate(self, d_updates: int, g_updates: int, reals=None, noise=None) -> tuple[dict, dict | None, dict | None]:
+        """Run the updates, stopping at the first non-finite one; returns (record, last D out, last G out)."""
+        start = time.perf_counter()
+        d_out = g_out = None
+        for i in range(d_updates):
+            d_out = self._d(reals if i == 0 else None, noise if i == 0 else None)
+            if not self._check(d_out, "discriminator"):
+                break
+        for i in range(g_updates if self.status == "ok" else 0):
+            g_out = self._g(noise if i == 0 else None)
+            if not self._check(g_out, "generator"):
+                break
+        self._seconds += time.perf_counter() - start
+        if self.status == "ok" and d_updates and g_updates:
+            self.iteration += 1
+        record = {"iteration": self.iteration,
+                  "loss_d": _scalar(d_out, "loss"), "loss_g": _scalar(g_out, "loss"),
+                  "d_real": _scalar(d_out, "real"), "d_fake": _scalar(d_out or g_out, "fake"),
+                  "seconds": self._seconds}
+        self._history.append(record)
+        return record, d_out, g_out
+
+    def _check(self, out: dict, player: str) -> bool:
+        if bool(out["finite"]):
+            return True
+        self.status = "diverged"
+        self.status_message = (f"Training diverged at iteration {self.iteration}: the {player} loss or its "
+                               "gradients became NaN or infinite (learning rate too large?). "
+                               "Reset the run to start again.")
+        return False
+
+    def _stopped_record(self) -> dict:
+        return self._history[-1] if self._history else dict.fromkeys(RECORD_KEYS, float("nan"))
+
+    def step(self) -> dict:
+        """One iteration: ``k_d`` D updates then ``k_g`` G updates; a diverged run does nothing."""
+        with self._lock:
+            if self.status != "ok":
+                return self._stopped_record()
+            return self._iterate(self._config.k_d, self._config.k_g)[0]
+
+    def step_d(self) -> dict:
+        """A single D update (``iteration`` does not advance; ``loss_g`` is NaN)."""
+        with self._lock:
+            return self._stopped_record() if self.status != "ok" else self._iterate(1, 0)[0]
+
+    def step_g(self) -> dict:
+        """A single G update (``iteration`` does not advance; ``loss_d`` and ``d_real`` are NaN)."""
+        with self._lock:
+            return self._stopped_record() if self.status != "ok" else self._iterate(0, 1)[0]
+
+    def run(self, n: int, callback: Callable[[dict], None] | None = None) -> list[dict]:
+        """``n`` iterations (fewer if the run diverges); ``callback(record)`` after each."""
+        records = []
+        for _ in range(n):
+            if self.status != "ok":
+                break
+            records.append(self.step())
+            if callback is not None:
+                callback(records[-1])
+        return records
+
+    def step_detailed(self) -> dict:
+        """One iteration, returning the tensors it used (for the app's "inside an iteration" view)."""
+        with self._lock:
+            reals = self._next_batch()
+            noise = self._noise(len(reals))
+            before = self._images(noise, self._wg)  # G itself: what D saw, not the average
+            if self.status != "ok":
+                record, d_out, g_out = self._stopped_record(), None, None
+            else:
+                record, d_out, g_out = self._iterate(self._config.k_d, self._config.k_g, reals, noise)
+            nan = np.full(len(reals), np.nan, np.float32)
+            return {"noise": noise.numpy(), "reals": reals[..., 0], "fakes_before": before,
+                    "d_real": d_out["real"].numpy() if d_out else nan,
+                    "d_fake": d_out["fake"].numpy() if d_out else nan,
+                    "loss_d": record["loss_d"], "loss_g": record["loss_g"],
+                    "grad_norms_d": _layer_norms(self._wd, d_out), "grad_norms_g": _layer_norms(self._wg, g_out),
+                    "fakes_after": self._images(noise, self._wg), "record": record}
+
+    # ---------------------------------------------------------- inspection
+
+    def generate(self, noise: np.ndarray | None = None, n: int = FIXED_SAMPLES) -> np.ndarray:
+        """Samples (n, 50, 50) in [-1, 1] (inference mode); ``noise=None`` draws fresh noise."""
+        with self._lock:
+            if noise is None:
+                noise = self._sample_rng.standard_normal((n, self._config.latent_dim)).astype(np.float32)
+            return self._images(noise, self._sampler())
+
+    def _images(self, noise, weights: models.Weights) -> np.ndarray:
+        images = models.resize(models.generator(noise, weights, training=False), models.SIZE)
+        return np.clip(images.numpy()[..., 0], -1.0, 1.0)
+
+    def _sampler(self) -> models.Weights:
+        """The weights samples come from: G's moving average when ``ema`` > 0, else G."""
+        return self._wg_avg if self._config.ema > 0 else self._wg
+
+    def fixed_samples(self) -> np.ndarray:
+        return self.generate(self.fixed_noise)
+
+    def d_scores(self, images: np.ndarray) -> np.ndarray:
+        """D's opinion (sigmoid of its output) on (M, 50, 50) images in [-1, 1]."""
+        with self._lock:
+            x = models.resize(np.asarray(images, np.float32)[..., None], self._native)
+            return tf.sigmoid(models.discriminator(x, self._wd, training=False))[:, 0].numpy()
+
+    def generator_gradients(self, noise: np.ndarray) -> np.ndarray:
+        """-dL_G/dx at x = G(noise), per sample (n, 50, 50): where G pushes each of its samples."""
+        with self._lock:
+            x = models.resize(models.generator(noise, self._sampler(), training=False), models.SIZE)
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                out = models.discriminator(models.resize(x, self._native), self._wd, training=False)
+                value = losses.generator_loss(self._config.loss, out) * len(noise)
+            return -tape.gradient(value, x).numpy()[..., 0]
+
+    # ---------------------------------------------------------- state (for mechgan.runs)
+
+    def get_state(self) -> dict[str, dict]:
+        """What a resumed run needs besides its config and history: named arrays, and "progress" (JSON-able)."""
+        with self._lock:
+            return {"generator": self._wg.numpy(), "generator_average": self._wg_avg.numpy(),
+                    "discriminator": self._wd.numpy(),
+                    "optimizer_g": self._opt_g.state(), "optimizer_d": self._opt_d.state(),
+                    "progress": {"iteration": self.iteration, "batches_drawn": self._batches_drawn,
+                                 "seconds": self._seconds, "rng_state": self._rng.state.numpy().tolist(),
+                                 "sample_rng_state": self._sample_rng.bit_generator.state,
+                                 "diverged": self.status != "ok"}}
+
+    def set_state(self, state: dict[str, dict], history: list[dict] = ()) -> None:
+        """Restore ``get_state()`` output (on a Trainer built from the same config)."""
+        with self._lock:
+            self._wg.assign(state["generator"])
+            self._wg_avg.assign(state["generator_average"])
+            self._wd.assign(state["discriminator"])
+            self._opt_g.load_state(state["optimizer_g"])
+            self._opt_d.load_state(state["optimizer_d"])
+            p = state["progress"]
+            self.iteration, self._batches_drawn = int(p["iteration"]), int(p["batches_drawn"])
+            self._seconds = float(p["seconds"])
+            self._rng.reset(np.asarray(p["rng_state"], np.int64))
+            self._sample_rng.bit_generator.state = p["sample_rng_state"]
+            if p["diverged"]:
+                self.status, self.status_message = "diverged", "This saved run had diverged; reset it."
+            self._history.clear()
+            self._history.extend(history)
+
+
+def _apply_if_finite(opt: Optimizer, value: tf.Tensor, grads: list[tf.Tensor]) -> dict:
+    """Update only when the loss and every gradient are finite (the NaN guard keeps weights usable)."""
+    sq = [tf.reduce_sum(tf.square(g)) for g in grads]
+    finite = tf.math.is_finite(value) & tf.math.is_finite(tf.add_n(sq))
+
+    def update():
+        opt.apply(grads)
+        return tf.constant(True)
+
+    tf.cond(finite, update, lambda: tf.constant(False))
+    return {"loss": value, "finite": finite, "grad_sq": tf.stack(sq)}
+
+
+def _scalar(out: dict | None, key: str) -> float:
+    if out is None or key not in out:
+        return float("nan")
+    return float(tf.reduce_mean(out[key]))
+
+
+def _layer_norms(weights: models.Weights, out: dict | None) -> dict[str, float]:
+    """Gradient norm per layer (kernel and bias together) of the last update."""
+    if out is None:
+        return {}
+    norms: dict[str, float] = {}
+    names = [k for k, v in weights.items() if v.trainable]
+    for name, sq in zip(names, out["grad_sq"].numpy()):
+        layer = name.split("/")[0]
+        norms[layer] = norms.get(layer, 0.0) + float(sq)
+    return {k: float(np.sqrt(v)) for k, v in norms.items()}
+
+
+def _check_designs(designs: np.ndarray) -> np.ndarray:
+    designs = np.asarray(designs)
+    if designs.ndim != 3 or designs.shape[1:] != (models.SIZE, models.SIZE) or len(designs) == 0:
+        raise ValueError(f"designs must be an (N, {models.SIZE}, {models.SIZE}) array with N >= 1, "
+                         f"got shape {designs.shape}")
+    return designs
+
+
+# ------------------------------------------------------------- the lab's names
+
+def train_step(trainer: Trainer, images: np.ndarray | None = None) -> dict:
+    """One D update then one G update (on ``images``, (n, 50, 50) designs in {0, 1}, or the next batch).
+
+    Returns the losses and the mean D(real) / D(fake), like the tutorial's ``train_step``.
+    """
+    with trainer._lock:
+        if trainer.status != "ok":
+            return trainer._stopped_record()
+        reals = None if images is None else data.to_model_range(images)
+        return trainer._iterate(1, 1, reals)[0]
+
+
+def train(dataset: np.ndarray, epochs: int | None = None, steps: int | None = None,
+          config: TrainConfig | None = None, callback: Callable[[dict], None] | None = None) -> Trainer:
+    """Train a new GAN on ``dataset`` ((N, 50, 50) designs) for ``epochs`` or ``steps`` iterations."""
+    config = config or TrainConfig()
+    trainer = Trainer(config, dataset)
+    if steps is None:
+        steps = (epochs or 1) * max(len(dataset) // config.batch_size, 1)
+    trainer.run(steps, callback)
+    return trainer
+
+
+def image_grid(images: np.ndarray, columns: int | None = None, scale: int = 2, gap: int = 2) -> np.ndarray:
+    """(n, h, w) images in [-1, 1] -> one uint8 picture, solid black on white as in topology optimization."""
+    images = np.asarray(images, np.float32)
+    if images.ndim == 4:
+        images = images[..., 0]
+    n, h, w = images.shape
+    cols = columns or int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    canvas = np.full((rows * (h + gap) + gap, cols * (w + gap) + gap), 160, np.uint8)
+    pixels = np.round((1.0 - np.clip(images, -1, 1)) * 127.5).astype(np.uint8)
+    for i, img in enumerate(pixels):
+        r, c = divmod(i, cols)
+        canvas[gap + r * (h + gap):gap + r * (h + gap) + h, gap + c * (w + gap):gap + c * (w + gap) + w] = img
+    return np.kron(canvas, np.ones((scale, scale), np.uint8))
+
+
+def generate_and_save(generator, noise, path: str | Path, columns: int | None = None) -> Path:
+    """Write G(noise) as a PNG grid; ``generator`` is a Trainer, generator Weights or a callable."""
+    from PIL import Image
+
+    if isinstance(generator, Trainer):
+        images = generator.generate(np.asarray(noise, np.float32))
+    elif isinstance(generator, models.Weights):
+        images = models.generator(noise, generator, training=False).numpy()
+    else:
+        images = np.asarray(generator(noise))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(image_grid(images, columns)).save(path)
+    return path

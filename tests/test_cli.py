@@ -1,0 +1,72 @@
+from dataclasses import fields
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mechgan import data
+from mechgan.cli import build_parser, main
+from mechgan.config import TrainConfig
+from mechgan.runs import load_run
+
+SMALL = ["--nf", "4", "--latent-dim", "8", "--batch-size", "8"]
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "designs.npy"
+    np.save(path, data.load_designs()[:40])
+    return path
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, data_file):
+    root = tmp_path_factory.mktemp("runs")
+    assert main(["train", "--steps", "3", "--name", "cli run", "--runs-dir", str(root),
+                 "--data", str(data_file), "--loss", "hinge", "--optimizer-d", "sgd", *SMALL]) == 0
+    return root
+
+
+def test_train_options_default_to_the_config():
+    args = build_parser().parse_args(["train"])
+    for f in fields(TrainConfig):
+        assert getattr(args, f.name) == getattr(TrainConfig(), f.name)
+
+
+def test_train_saves_a_run_with_the_options(run_dir):
+    trainer = load_run(run_dir / "cli-run")
+    assert trainer.iteration == 3
+    assert trainer.config.loss == "hinge" and trainer.config.optimizer_d == "sgd" and trainer.config.nf == 4
+
+
+def test_sample_writes_a_grid(run_dir, tmp_path, capsys):
+    out = tmp_path / "grid.png"
+    assert main(["sample", "cli run", "--runs-dir", str(run_dir), "--n", "6", "--out", str(out)]) == 0
+    assert Image.open(out).size == (2 * (3 * 52 + 2), 2 * (2 * 52 + 2))
+    assert "wrote 6 samples" in capsys.readouterr().out
+
+
+def test_evaluate_prints_the_report_and_the_verdict(run_dir, capsys):
+    code = main(["evaluate", str(run_dir / "cli-run"), "--n", "16", "--compliance-samples", "0"])
+    out = capsys.readouterr().out
+    assert "material_w1" in out and "floating_rate" in out and "recall" in out
+    assert code == 1 and "FAIL: misses" in out  # three iterations are far from the bar
+
+
+def test_missing_run_is_one_clear_error(tmp_path, capsys):
+    assert main(["sample", "nope", "--runs-dir", str(tmp_path)]) == 2
+    assert "no saved run 'nope'" in capsys.readouterr().err
+
+
+def test_bad_hyper_parameter_is_one_clear_error(data_file, tmp_path, capsys):
+    assert main(["train", "--steps", "1", "--lr-g", "-1", "--runs-dir", str(tmp_path),
+                 "--data", str(data_file), *SMALL]) == 2
+    assert "lr_g must be in" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["train", "--loss", "kl"])
+
+
+def test_tensorboard_summaries(data_file, tmp_path):
+    assert main(["train", "--steps", "2", "--name", "tb", "--runs-dir", str(tmp_path / "runs"),
+                 "--data", str(data_file), "--tensorboard", str(tmp_path / "tb"), *SMALL]) == 0
+    assert list((tmp_path / "tb" / "tb").glob("events.out.tfevents.*"))

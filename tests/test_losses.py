@@ -1,0 +1,71 @@
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from mechgan import losses
+from mechgan.config import LOSSES
+
+ZERO = tf.zeros((4, 1))
+
+
+def test_cross_entropy_at_chance():
+    assert float(losses.discriminator_loss("minimax", ZERO, ZERO)) == pytest.approx(2 * math.log(2), rel=1e-5)
+    assert float(losses.generator_loss("nonsaturating", ZERO)) == pytest.approx(math.log(2), rel=1e-5)
+    assert float(losses.generator_loss("minimax", ZERO)) == pytest.approx(-math.log(2), rel=1e-5)
+
+
+def test_a_perfect_discriminator_has_no_loss():
+    real, fake = tf.fill((4, 1), 20.0), tf.fill((4, 1), -20.0)
+    assert float(losses.discriminator_loss("nonsaturating", real, fake)) < 1e-6
+    assert float(losses.discriminator_loss("hinge", real, fake)) == 0.0
+    assert float(losses.discriminator_loss("least_squares", tf.ones((4, 1)), ZERO)) == 0.0
+
+
+def test_label_smoothing_penalizes_overconfidence():
+    real, fake = tf.fill((4, 1), 20.0), tf.fill((4, 1), -20.0)
+    assert float(losses.discriminator_loss("nonsaturating", real, fake, smoothing=0.1)) > 1.0
+
+
+def test_minimax_saturates_where_nonsaturating_does_not():
+    fake = tf.constant([[-8.0]])  # D confidently rejects the sample
+    grads = {}
+    for name in ("minimax", "nonsaturating"):
+        with tf.GradientTape() as tape:
+            tape.watch(fake)
+            value = losses.generator_loss(name, fake)
+        grads[name] = abs(float(tape.gradient(value, fake)[0, 0]))
+    assert grads["minimax"] < 1e-3 < 0.99 < grads["nonsaturating"]
+
+
+def test_margin_losses():
+    real, fake = tf.constant([[2.0], [0.0]]), tf.constant([[-2.0], [0.0]])
+    assert float(losses.discriminator_loss("hinge", real, fake)) == pytest.approx(1.0)
+    assert float(losses.discriminator_loss("wgan_gp", real, fake)) == pytest.approx(-2.0)
+    assert float(losses.generator_loss("hinge", fake)) == pytest.approx(1.0)
+    assert float(losses.generator_loss("least_squares", tf.ones((2, 1)))) == 0.0
+
+
+@pytest.mark.parametrize("scale, expected", [(1.0, 0.0), (2.0, 1.0)])
+def test_gradient_penalty_of_a_linear_critic(scale, expected):
+    w = np.zeros((1, 3, 3, 1), np.float32)
+    w[0, 1, 1, 0] = scale  # gradient norm is |scale| everywhere
+
+    def critic(x):
+        return tf.reduce_sum(x * w, axis=[1, 2, 3])
+
+    reals, fakes = tf.ones((2, 3, 3, 1)), -tf.ones((2, 3, 3, 1))
+    value = losses.gradient_penalty(critic, reals, fakes, tf.fill((2, 1, 1, 1), 0.3))
+    assert float(value) == pytest.approx(expected, abs=1e-5)
+
+
+def test_every_loss_has_both_formulas():
+    assert set(losses.FORMULAS) == set(LOSSES)
+    for formulas in losses.FORMULAS.values():
+        assert formulas["d"].startswith("L_D") and formulas["g"].startswith("L_G")
+
+
+def test_unknown_loss_is_named():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        losses.generator_loss("kl", ZERO)

@@ -1,0 +1,221 @@
+import threading
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from mechgan import data, training
+from mechgan.config import LOSSES, OPTIMIZERS, TrainConfig
+from mechgan.training import Trainer, generate_and_save, train, train_step
+
+SMALL = TrainConfig(nf=4, latent_dim=8, batch_size=8, seed=0)
+
+
+@pytest.fixture(scope="module")
+def designs():
+    return data.load_designs()[:64]
+
+
+@pytest.fixture
+def eager():
+    """Skip tracing where a test only needs the numerics (same code, run eagerly): keeps the suite fast."""
+    tf.config.run_functions_eagerly(True)
+    yield
+    tf.config.run_functions_eagerly(False)
+
+
+@pytest.fixture(scope="module")
+def trainer(designs):
+    return Trainer(SMALL, designs)
+
+
+def _trainable(weights):
+    return {k: v.numpy().copy() for k, v in weights.items() if v.trainable}
+
+
+def _changed(before, weights):
+    return [k for k, v in _trainable(weights).items() if not np.array_equal(v, before[k])]
+
+
+@pytest.mark.usefixtures("eager")
+@pytest.mark.parametrize("architecture", ["nf", "tutorial"])
+def test_every_loss_trains_each_architecture(designs, architecture):
+    t = Trainer(SMALL.with_changes(architecture=architecture), designs)
+    for loss in LOSSES:
+        t.update(loss=loss)
+        rec = t.step()
+        assert t.status == "ok", (loss, t.status_message)
+        assert np.isfinite([rec["loss_d"], rec["loss_g"], rec["d_real"], rec["d_fake"]]).all()
+        assert 0 <= rec["d_real"] <= 1 and 0 <= rec["d_fake"] <= 1
+    assert t.iteration == len(LOSSES)
+    assert t.generate(n=3).shape == (3, 50, 50)
+
+
+@pytest.mark.usefixtures("eager")
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_every_optimizer_moves_both_players(trainer, optimizer):
+    trainer.update(optimizer_g=optimizer, optimizer_d=optimizer, momentum=0.5)
+    g0, d0 = _trainable(trainer._wg), _trainable(trainer._wd)
+    trainer.step()
+    assert trainer.status == "ok"
+    assert _changed(g0, trainer._wg) and _changed(d0, trainer._wd)
+
+
+@pytest.mark.usefixtures("eager")
+def test_step_d_changes_only_the_discriminator(trainer):
+    g0, d0 = _trainable(trainer._wg), _trainable(trainer._wd)
+    it = trainer.iteration
+    rec = trainer.step_d()
+    assert not _changed(g0, trainer._wg) and len(_changed(d0, trainer._wd)) == len(d0)
+    assert np.isnan(rec["loss_g"]) and np.isfinite(rec["loss_d"]) and trainer.iteration == it
+
+
+@pytest.mark.usefixtures("eager")
+def test_step_g_changes_only_the_generator(trainer):
+    g0, d0 = _trainable(trainer._wg), _trainable(trainer._wd)
+    rec = trainer.step_g()
+    assert not _changed(d0, trainer._wd) and len(_changed(g0, trainer._wg)) == len(g0)
+    assert np.isnan(rec["loss_d"]) and np.isfinite(rec["loss_g"])
+
+
+@pytest.mark.usefixtures("eager")
+def test_k_d_and_k_g_count_updates(designs):
+    t = Trainer(SMALL.with_changes(optimizer_d="sgd", optimizer_g="sgd", k_d=3, k_g=2), designs)
+    t.step()
+    assert float(t._opt_d.t.numpy()) == 3 and float(t._opt_g.t.numpy()) == 2 and t.iteration == 1
+
+
+def test_live_learning_rate_change_applies_at_the_next_step(designs):
+    t = Trainer(SMALL, designs)
+    t.step_d()  # compile once
+    compiled = dict(t._compiled)
+    t.update(lr_d=1e-9)
+    d0 = _trainable(t._wd)
+    t.step_d()
+    tiny = max(np.abs(v - d0[k]).max() for k, v in _trainable(t._wd).items())
+    t.update(lr_d=1e-2)
+    d1 = _trainable(t._wd)
+    t.step_d()
+    large = max(np.abs(v - d1[k]).max() for k, v in _trainable(t._wd).items())
+    assert tiny < 1e-7 < 1e-3 < large
+    assert t.config.lr_d == 1e-2 and t._compiled == compiled  # nothing rebuilt
+
+
+def test_only_live_fields_change_during_a_run(trainer):
+    with pytest.raises(ValueError, match="nf"):
+        trainer.update(nf=32)
+    with pytest.raises(ValueError, match="lr_g"):
+        trainer.update(lr_g=-1.0)
+
+
+@pytest.mark.usefixtures("eager")
+def test_nan_guard_stops_without_raising_and_keeps_weights(designs):
+    t = Trainer(SMALL, designs)
+    t.step()
+    t._wd["dense/bias"].assign([float("nan")])
+    g0 = _trainable(t._wg)
+    records = t.run(5)
+    assert t.status == "diverged" and "NaN" in t.status_message
+    assert len(records) == 1 and np.isnan(records[0]["loss_d"])
+    assert not _changed(g0, t._wg)
+    assert t.step()["iteration"] == t.iteration == 1  # stays stopped, no exception
+
+
+def test_same_seed_and_config_give_the_same_first_losses(designs):
+    runs = [Trainer(SMALL, designs).run(3) for _ in range(2)]
+    for key in ("loss_d", "loss_g", "d_real", "d_fake"):
+        np.testing.assert_allclose([r[key] for r in runs[0]], [r[key] for r in runs[1]], rtol=1e-5)
+
+
+@pytest.mark.usefixtures("eager")
+def test_history_is_bounded(designs, monkeypatch):
+    monkeypatch.setattr(training, "HISTORY_SIZE", 3)
+    t = Trainer(SMALL, designs)
+    t.run(5)
+    assert [r["iteration"] for r in t.history] == [3, 4, 5]
+    assert t.history[-1]["seconds"] > t.history[0]["seconds"]
+
+
+@pytest.mark.usefixtures("eager")
+def test_inspection(trainer):
+    samples = trainer.fixed_samples()
+    assert samples.shape == (16, 50, 50) and samples.dtype == np.float32
+    assert np.abs(samples).max() <= 1 and np.array_equal(samples, trainer.fixed_samples())
+    scores = trainer.d_scores(samples[:5])
+    assert scores.shape == (5,) and ((scores >= 0) & (scores <= 1)).all()
+    grads = trainer.generator_gradients(trainer.fixed_noise[:2])
+    assert grads.shape == (2, 50, 50) and np.isfinite(grads).all() and np.abs(grads).max() > 0
+
+
+@pytest.mark.usefixtures("eager")
+def test_sampling_fresh_noise_does_not_disturb_training(designs):
+    a, b = Trainer(SMALL, designs), Trainer(SMALL, designs)
+    b.generate(n=4)
+    assert a.step()["loss_d"] == pytest.approx(b.step()["loss_d"], rel=1e-6)
+
+
+@pytest.mark.usefixtures("eager")
+def test_step_detailed_exposes_one_iteration(trainer):
+    it = trainer.iteration
+    d = trainer.step_detailed()
+    n = SMALL.batch_size
+    assert d["noise"].shape == (n, 8) and d["reals"].shape == d["fakes_before"].shape == (n, 50, 50)
+    assert d["d_real"].shape == d["d_fake"].shape == (n,)
+    assert set(d["grad_norms_d"]) == {"conv1", "conv2", "conv3", "dense"}
+    assert "dense" in d["grad_norms_g"] and all(v > 0 for v in d["grad_norms_g"].values())
+    assert not np.array_equal(d["fakes_before"], d["fakes_after"])
+    assert trainer.iteration == it + 1 and np.isfinite([d["loss_d"], d["loss_g"]]).all()
+
+
+@pytest.mark.usefixtures("eager")
+def test_stepping_while_another_thread_samples(designs):
+    t = Trainer(SMALL, designs)
+    errors = []
+
+    def sample():
+        try:
+            for _ in range(10):
+                t.generate(n=2)
+                t.d_scores(np.zeros((2, 50, 50), np.float32))
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    thread = threading.Thread(target=sample)
+    thread.start()
+    t.run(4)
+    thread.join()
+    assert not errors and t.iteration == 4
+
+
+@pytest.mark.usefixtures("eager")
+def test_lab_functions_from_a_notebook(designs, tmp_path):
+    t = train(designs, steps=2, config=SMALL)
+    assert t.iteration == 2
+    rec = train_step(t, designs[:8])
+    assert rec["iteration"] == 3 and set(rec) >= {"loss_d", "loss_g", "d_real", "d_fake"}
+    path = generate_and_save(t, t.fixed_noise, tmp_path / "grid.png")
+    assert Image.open(path).size == (2 * (4 * 52 + 2),) * 2
+    path = generate_and_save(t._wg, t.fixed_noise[:3], tmp_path / "weights.png", columns=3)
+    assert Image.open(path).size == (2 * (3 * 52 + 2), 2 * (52 + 2))
+
+
+def test_image_grid_draws_solid_black_on_white():
+    images = np.stack([np.ones((50, 50)), -np.ones((50, 50))]).astype(np.float32)
+    grid = training.image_grid(images, columns=2, scale=1, gap=0)
+    assert grid[:, :50].max() == 0 and grid[:, 50:].min() == 255
+
+
+def test_bad_designs_are_named():
+    with pytest.raises(ValueError, match="designs must be"):
+        Trainer(SMALL, np.zeros((4, 28, 28), bool))
+
+
+@pytest.mark.usefixtures("eager")
+def test_samples_come_from_the_moving_average_when_ema_is_on(designs):
+    t = Trainer(SMALL.with_changes(ema=0.9), designs)
+    t.run(3)
+    raw = t._images(t.fixed_noise, t._wg)
+    assert not np.allclose(t.fixed_samples(), raw, atol=1e-4)
+    t.update(ema=0.0)
+    np.testing.assert_array_equal(t.fixed_samples(), raw)
