@@ -66,7 +66,11 @@ def _swap_in(tmp: Path, final: Path) -> None:
         return
     old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
     os.replace(final, old)
-    os.replace(tmp, final)
+    try:
+        os.replace(tmp, final)
+    except OSError:  # put the previous save back rather than lose it
+        os.replace(old, final)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

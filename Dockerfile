@@ -1,0 +1,37 @@
+# mechgan for a lab server: one container serves the whole class.
+FROM python:3.11-slim
+
+# MECHGAN_MAX_TRAINING: runs that train at once; set it to the cores the container gets.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    MECHGAN_RUNS_DIR=/data/runs \
+    MECHGAN_MAX_TRAINING=2
+
+RUN useradd --create-home --uid 10001 mechgan \
+    && mkdir -p /data/runs \
+    && chown mechgan:mechgan /data/runs
+
+WORKDIR /srv/mechgan
+
+# Dependencies first, so code changes do not reinstall TensorFlow.
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY pyproject.toml README.md ./
+COPY mechgan/ mechgan/
+COPY assets/ assets/
+COPY app/ app/
+COPY .streamlit/ .streamlit/
+# Editable, so mechgan finds the baked-in assets/ beside its source.
+RUN pip install --no-cache-dir --no-deps -e .
+
+USER 10001
+VOLUME ["/data/runs"]
+EXPOSE 8501
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://localhost:8501/_stcore/health', timeout=4).read() != b'ok')"]
+
+CMD ["streamlit", "run", "app/main.py", "--server.address", "0.0.0.0", "--server.port", "8501"]

@@ -1,0 +1,442 @@
+"""Hostile and malformed uploads: each must end in one clear DatasetError.
+
+More than 200 handmade files (truncated, wrong shapes and dtypes, NaN, huge
+declared sizes, non-images, nested archives, ZIP bombs, unsafe member names,
+pickles) go through ``load_user_dataset`` and, when the app has one, through
+its upload helper; a seeded property test corrupts valid files at random.
+Nothing may be written outside the test's own folder.
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import pickle
+import struct
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from mechgan import data
+from mechgan.data import DatasetError, load_user_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKER = Path("/tmp/mechgan-fuzz-pwned")  # a pickle payload would create it
+
+
+# ------------------------------------------------------------------ builders
+
+def npy(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=True)
+    return buf.getvalue()
+
+
+def npy_raw(header: dict, body: bytes = b"\0" * 64, version: tuple[int, int] = (1, 0)) -> bytes:
+    """An .npy file with any header, to lie about shape and dtype."""
+    buf = io.BytesIO()
+    writer = {(1, 0): np.lib.format.write_array_header_1_0,
+              (2, 0): np.lib.format.write_array_header_2_0}[version]
+    writer(buf, header)
+    return buf.getvalue() + body
+
+
+def zipped(members: dict[str, bytes], method: int = zipfile.ZIP_STORED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        for name, raw in members.items():
+            zf.writestr(name, raw)
+    return buf.getvalue()
+
+
+def png(array: np.ndarray | None = None, size: tuple[int, int] = (50, 50), mode: str = "L",
+        fmt: str = "PNG") -> bytes:
+    image = Image.fromarray(array) if array is not None else Image.new(mode, size)
+    buf = io.BytesIO()
+    image.save(buf, fmt)
+    return buf.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header (with a valid CRC) declares another size."""
+    raw = bytearray(png())
+    ihdr = struct.pack(">II", width, height) + bytes(raw[24:29])
+    raw[16:29] = ihdr
+    raw[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return bytes(raw)
+
+
+def flag_encrypted(archive: bytes) -> bytes:
+    raw = bytearray(archive)
+    raw[6] |= 1
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 8] |= 1
+    return bytes(raw)
+
+
+def set_method(archive: bytes, method: int) -> bytes:
+    raw = bytearray(archive)
+    raw[8:10] = struct.pack("<H", method)
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 10:central + 12] = struct.pack("<H", method)
+    return bytes(raw)
+
+
+def lying_size(archive: bytes, size: int) -> bytes:
+    """Declare an uncompressed size (local and central header) the data does not have."""
+    raw = bytearray(archive)
+    raw[22:26] = struct.pack("<I", size)
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 24:central + 28] = struct.pack("<I", size)
+    return bytes(raw)
+
+
+def corrupt_deflate(archive: bytes, name: str) -> bytes:
+    raw = bytearray(archive)
+    start = raw.find(name.encode()) + len(name) + 4
+    raw[start:start + 24] = b"\xff" * 24
+    return bytes(raw)
+
+
+class Payload:
+    """Unpickling this runs code: mechgan must never do it."""
+
+    def __reduce__(self):
+        return (os.system, (f"touch {MARKER}",))
+
+
+GOOD = np.zeros((4, 50, 50), dtype=bool)
+GOOD[:, 10:40, 5:45] = True
+GOOD_NPY = npy(GOOD)
+GOOD_NPZ = zipped({"designs.npy": GOOD_NPY}, zipfile.ZIP_DEFLATED)
+GOOD_PNG = png((GOOD[0] * 255).astype(np.uint8))
+GOOD_ZIP = zipped({f"d{i}.png": GOOD_PNG for i in range(3)})
+
+
+# ------------------------------------------------------------------ the cases
+
+Case = tuple[str, Callable[[], bytes]]
+
+
+def empty_and_foreign_cases() -> list[Case]:
+    cases: list[Case] = [(f"empty{ext}", lambda: b"") for ext in (".npy", ".npz", ".zip", ".NPY", ".Zip")]
+    for ext in (".txt", ".pkl", ".png", ".csv", ".tar.gz", ".exe", ".h5", "", ".npy.txt", ".jpg"):
+        cases.append((f"foreign{ext or '_noext'}", lambda: GOOD_NPY))
+    for ext in (".npy", ".npz", ".zip"):
+        cases += [
+            (f"text{ext}", lambda: b"designs,0,1\n1,0,1\n"),
+            (f"html{ext}", lambda: b"<html><script>alert(1)</script></html>"),
+            (f"random{ext}", lambda: np.random.default_rng(1).bytes(4096)),
+            (f"gzip{ext}", lambda: __import__("gzip").compress(GOOD_NPY)),
+            (f"pickle_array{ext}", lambda: pickle.dumps(GOOD)),
+            (f"pickle_payload{ext}", lambda: pickle.dumps(Payload())),
+            (f"png_instead{ext}", lambda: GOOD_PNG),
+            (f"nul_bytes{ext}", lambda: b"\0" * 1000),
+        ]
+    cases.append(("npz_named_npy.npy", lambda: GOOD_NPZ))
+    cases.append(("npy_named_npz.npz", lambda: GOOD_NPY))
+    cases.append(("npy_named_zip.zip", lambda: GOOD_NPY))
+    return cases
+
+
+def bad_array_cases() -> list[Case]:
+    """Readable .npy files whose content is not a dataset."""
+    arrays = {
+        "object": np.array([GOOD[0], "x"], dtype=object),
+        "object_payload": np.array([Payload(), 1], dtype=object),
+        "complex64": GOOD.astype(np.complex64),
+        "complex128": GOOD.astype(np.complex128),
+        "unicode": np.full((2, 50, 50), "1"),
+        "bytes": np.full((2, 50, 50), b"1"),
+        "structured": np.zeros((2, 50, 50), dtype=[("a", "f4"), ("b", "i4")]),
+        "void": np.zeros((2, 50, 50), dtype="V4"),
+        "datetime": np.zeros((2, 50, 50), dtype="datetime64[s]"),
+        "timedelta": np.zeros((2, 50, 50), dtype="timedelta64[s]"),
+        "scalar": np.array(1.0),
+        "vector": np.ones(2500),
+        "single_2d": np.ones((50, 50)),
+        "five_d": np.ones((1, 1, 50, 50, 1)),
+        "rgb": np.ones((2, 50, 50, 3)),
+        "channels_first": np.ones((2, 1, 50, 50)),
+        "zero_designs": np.ones((0, 50, 50)),
+        "zero_height": np.ones((3, 0, 50)),
+        "zero_width": np.ones((3, 50, 0)),
+        "49x50": np.ones((3, 49, 50)),
+        "51x51": np.ones((3, 51, 51)),
+        "too_wide": np.ones((1, 2, 600)),
+        "too_many": np.zeros((data.MAX_DESIGNS + 1, 1, 1), dtype=bool),
+        "nan": np.where(GOOD, np.nan, 0.0),
+        "one_nan": np.concatenate([GOOD.astype(float), np.full((1, 50, 50), np.nan)]),
+        "inf": np.where(GOOD, np.inf, 0.0),
+        "neg_inf": np.where(GOOD, -np.inf, 0.0),
+        "overflow_f32": np.full((2, 50, 50), 1e300),
+        "negative": -GOOD.astype(np.float32),
+        "above_one": GOOD * 2.0,
+        "float_255": GOOD * 255.0,
+        "int16_255": (GOOD * 255).astype(np.int16),
+        "int64_huge": np.full((2, 50, 50), 2**62, dtype=np.int64),
+        "int8_negative": np.full((2, 50, 50), -1, dtype=np.int8),
+        "uint16_max": np.full((2, 50, 50), 65535, dtype=np.uint16),
+        "float16_inf": np.full((2, 50, 50), np.inf, dtype=np.float16),
+    }
+    return [(f"array_{name}.npy", lambda a=a: npy(a)) for name, a in arrays.items()]
+
+
+def lying_header_cases() -> list[Case]:
+    """Headers that declare more than the file holds, or are malformed."""
+    shapes = [(20000, 512, 512), (10**6, 10**6, 50), (2**40, 50, 50), (data.MAX_DESIGNS, 50, 50),
+              (1000, 50, 50), (3, 50, 50), (2**31, 2**31, 2**31), (10**8, 1, 1)]
+    cases: list[Case] = []
+    for shape in shapes:
+        for descr in ("<f8", "|b1", "<c16"):
+            header = {"descr": descr, "fortran_order": False, "shape": shape}
+            cases.append((f"lying_{descr[1:]}_{'x'.join(map(str, shape))}.npy", lambda h=header: npy_raw(h)))
+        header = {"descr": "<f4", "fortran_order": True, "shape": shape}
+        cases.append((f"lying_v2_{'x'.join(map(str, shape))}.npy", lambda h=header: npy_raw(h, version=(2, 0))))
+        cases.append((f"lying_in_npz_{'x'.join(map(str, shape))}.npz",
+                      lambda h=header: zipped({"designs.npy": npy_raw(h)})))
+    magic = np.lib.format.magic
+    cases += [
+        ("bad_magic.npy", lambda: b"\x93NUMPX\x01\x00" + GOOD_NPY[8:]),
+        ("version_3.npy", lambda: magic(3, 0) + GOOD_NPY[8:]),
+        ("version_9.npy", lambda: magic(9, 9) + GOOD_NPY[8:]),
+        ("header_len_huge.npy", lambda: magic(1, 0) + struct.pack("<H", 65535) + b"{" * 100),
+        ("header_v2_len_huge.npy", lambda: magic(2, 0) + struct.pack("<I", 2**31) + b"{" * 100),
+        ("header_not_dict.npy", lambda: magic(1, 0) + struct.pack("<H", 6) + b"[1,2]\n"),
+        ("header_code.npy", lambda: magic(1, 0) + struct.pack("<H", 30) + b"__import__('os').system('x')\n"),
+        ("header_missing_keys.npy", lambda: magic(1, 0) + struct.pack("<H", 16) + b"{'shape': (1,)}\n"),
+        ("header_bad_descr.npy", lambda: npy_raw({"descr": "<f8", "fortran_order": False, "shape": (2, 50, 50)})
+         .replace(b"'<f8'", b"'<zz'")),
+        ("header_negative_shape.npy", lambda: npy_raw({"descr": "<f8", "fortran_order": False, "shape": (2, 50, 50)})
+         .replace(b"(2, 50, 50)", b"(-2, 50, 50)")),
+        ("header_object.npy", lambda: npy_raw({"descr": "|O", "fortran_order": False, "shape": (2,)})),
+        ("header_object_npz.npz", lambda: zipped({"designs.npy": npy_raw(
+            {"descr": "|O", "fortran_order": False, "shape": (2,)}, pickle.dumps(Payload()))})),
+    ]
+    return cases
+
+
+def truncation_cases() -> list[Case]:
+    cases: list[Case] = []
+    sources = {"npy": GOOD_NPY, "npz": GOOD_NPZ, "zip": GOOD_ZIP,
+               "f32npy": npy(GOOD.astype(np.float32))}
+    for kind, raw in sources.items():
+        ext = "." + kind.removeprefix("f32")
+        for frac in (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99):
+            cut = max(1, int(len(raw) * frac))
+            cases.append((f"trunc_{kind}_{frac}{ext}", lambda raw=raw, cut=cut: raw[:cut]))
+        cases.append((f"trunc_{kind}_last_byte{ext}", lambda raw=raw: raw[:-1]))
+    for frac in (0.1, 0.3, 0.5, 0.7, 0.8, 0.9):  # PNG cut before the end of its pixel data
+        cases.append((f"trunc_png_member_{frac}.zip",
+                      lambda frac=frac: zipped({"a.png": GOOD_PNG[:int((len(GOOD_PNG) - 16) * frac)]})))
+        cases.append((f"trunc_npy_member_{frac}.npz",
+                      lambda frac=frac: zipped({"designs.npy": GOOD_NPY[:int(len(GOOD_NPY) * frac)]})))
+    return cases
+
+
+def npz_cases() -> list[Case]:
+    two = {"a.npy": GOOD_NPY, "b.npy": GOOD_NPY}
+    return [
+        ("npz_empty_zip.npz", lambda: zipped({})),
+        ("npz_no_npy.npz", lambda: zipped({"designs.txt": b"1"})),
+        ("npz_member_without_suffix.npz", lambda: zipped({"designs": GOOD_NPY})),
+        ("npz_two_unnamed.npz", lambda: zipped(two)),
+        ("npz_designs_bad.npz", lambda: zipped({"designs.npy": b"not an array", **two})),
+        ("npz_designs_object.npz", lambda: zipped({"designs.npy": npy(np.array([1, "a"], dtype=object))})),
+        ("npz_designs_nan.npz", lambda: zipped({"designs.npy": npy(np.full((2, 50, 50), np.nan))})),
+        ("npz_designs_wrong_shape.npz", lambda: zipped({"designs.npy": npy(np.ones((2, 50)))})),
+        ("npz_nested_npz.npz", lambda: zipped({"designs.npy": GOOD_NPZ})),
+        ("npz_nested_zip_member.npz", lambda: zipped({"inner.zip": GOOD_ZIP})),
+        ("npz_traversal.npz", lambda: zipped({"../../designs.npy": GOOD_NPY})),
+        ("npz_absolute.npz", lambda: zipped({"/etc/designs.npy": GOOD_NPY})),
+        ("npz_drive.npz", lambda: zipped({"C:\\designs.npy": GOOD_NPY})),
+        ("npz_backslash_traversal.npz", lambda: zipped({"..\\..\\designs.npy": GOOD_NPY})),
+        ("npz_bomb.npz", lambda: zipped({"designs.npy": npy(np.zeros((800, 50, 50)))}, zipfile.ZIP_DEFLATED)),
+        ("npz_lying_size.npz", lambda: lying_size(zipped({"designs.npy": GOOD_NPY}), 100)),
+        ("npz_lying_size_big.npz", lambda: lying_size(zipped({"designs.npy": GOOD_NPY}), 2**31)),
+        ("npz_encrypted.npz", lambda: flag_encrypted(zipped({"designs.npy": GOOD_NPY}))),
+        ("npz_ppmd.npz", lambda: set_method(zipped({"designs.npy": GOOD_NPY}), 98)),
+        ("npz_unknown_method.npz", lambda: set_method(zipped({"designs.npy": GOOD_NPY}), 77)),
+        ("npz_corrupt_deflate.npz", lambda: corrupt_deflate(GOOD_NPZ, "designs.npy")),
+        ("npz_complex.npz", lambda: zipped({"designs.npy": npy(GOOD.astype(np.complex64))})),
+        ("npz_strings.npz", lambda: zipped({"designs.npy": npy(np.full((2, 50, 50), "a"))})),
+        ("npz_51x51.npz", lambda: zipped({"designs.npy": npy(np.ones((2, 51, 51)))})),
+    ]
+
+
+def png_zip_cases() -> list[Case]:
+    names = ["../a.png", "../../../../tmp/mechgan-fuzz-evil.png", "/abs.png", "/etc/passwd.png",
+             "C:\\win.png", "c:/win.png", "a/../../b.png", "..\\..\\c.png", "\\server\\share.png",
+             "ok/../../../d.png"]
+    cases: list[Case] = [(f"zip_traversal_{i}.zip", lambda n=n: zipped({"ok.png": GOOD_PNG, n: GOOD_PNG}))
+                         for i, n in enumerate(names)]
+    foreign = {"txt": b"hello", "npy": GOOD_NPY, "zip": GOOD_ZIP, "npz": GOOD_NPZ, "exe": b"MZ\x90",
+               "png.exe": GOOD_PNG, "pickle": pickle.dumps(Payload()), "py": b"import os"}
+    cases += [(f"zip_member_{ext}.zip", lambda ext=ext, raw=raw: zipped({"a.png": GOOD_PNG, f"b.{ext}": raw}))
+              for ext, raw in foreign.items()]
+    not_png = {"jpeg": png(size=(50, 50), fmt="JPEG"), "gif": png(size=(50, 50), fmt="GIF"),
+               "bmp": png(size=(50, 50), fmt="BMP"), "tiff": png(size=(50, 50), fmt="TIFF"),
+               "npy": GOOD_NPY, "zip": GOOD_ZIP, "random": np.random.default_rng(2).bytes(300),
+               "empty": b"", "text": b"\x89PNG but not really", "pickle": pickle.dumps(Payload())}
+    cases += [(f"zip_fake_png_{kind}.zip", lambda raw=raw: zipped({"a.png": GOOD_PNG, "b.png": raw}))
+              for kind, raw in not_png.items()]
+    cases += [
+        ("zip_empty.zip", lambda: zipped({})),
+        ("zip_only_dirs.zip", lambda: zipped({"a/": b"", "b/c/": b""})),
+        ("zip_too_wide.zip", lambda: zipped({"a.png": png(size=(600, 10))})),
+        ("zip_too_tall.zip", lambda: zipped({"a.png": png(size=(10, 513))})),
+        ("zip_claims_100000px.zip", lambda: zipped({"a.png": png_claiming(100_000, 100_000)})),
+        ("zip_claims_2e9px.zip", lambda: zipped({"a.png": png_claiming(2**31 - 1, 2**31 - 1)})),
+        ("zip_claims_zero.zip", lambda: zipped({"a.png": png_claiming(0, 0)})),
+        ("zip_mixed_sizes.zip", lambda: zipped({"a.png": GOOD_PNG, "b.png": png(size=(40, 40))})),
+        ("zip_51x51.zip", lambda: zipped({"a.png": png(size=(51, 51))})),
+        ("zip_too_many.zip", lambda: zipped({f"{i}.png": b"" for i in range(data.MAX_DESIGNS + 1)})),
+        ("zip_too_many_pixels.zip",
+         lambda: zipped({f"{i:03d}.png": png(size=(512, 512)) for i in range(data.MAX_VALUES // 512**2 + 1)})),
+        ("zip_bomb_member.zip", lambda: zipped({"a.png": b"\0" * (4 * 2**20)}, zipfile.ZIP_DEFLATED)),
+        ("zip_bomb_png.zip", lambda: zipped({"a.png": GOOD_PNG + b"\0" * (4 * 2**20)}, zipfile.ZIP_DEFLATED)),
+        ("zip_nested_bomb.zip",
+         lambda: zipped({"a.png": zipped({"b.png": b"\0" * (4 * 2**20)}, zipfile.ZIP_DEFLATED)})),
+        ("zip_lying_size.zip", lambda: lying_size(zipped({"a.png": GOOD_PNG}), 10)),
+        ("zip_lying_size_big.zip", lambda: lying_size(zipped({"a.png": GOOD_PNG}), 2**31)),
+        ("zip_encrypted.zip", lambda: flag_encrypted(zipped({"a.png": GOOD_PNG}))),
+        ("zip_ppmd.zip", lambda: set_method(zipped({"a.png": GOOD_PNG}), 98)),
+        ("zip_unknown_method.zip", lambda: set_method(zipped({"a.png": GOOD_PNG}), 77)),
+        ("zip_corrupt_deflate.zip",
+         lambda: corrupt_deflate(zipped({"a.png": GOOD_PNG}, zipfile.ZIP_DEFLATED), "a.png")),
+        ("zip_bad_crc.zip", lambda: zipped({"a.png": GOOD_PNG}).replace(GOOD_PNG[40:48], b"\0" * 8, 1)),
+        ("zip_no_central_dir.zip", lambda: GOOD_ZIP[:GOOD_ZIP.find(b"PK\x01\x02")]),
+        ("zip_garbage_eocd.zip", lambda: GOOD_ZIP[:-22] + b"PK\x05\x06" + b"\xff" * 18),
+    ]
+    return cases
+
+
+def all_cases() -> list[Case]:
+    return (empty_and_foreign_cases() + bad_array_cases() + lying_header_cases()
+            + truncation_cases() + npz_cases() + png_zip_cases())
+
+
+CASES = all_cases()
+
+
+# ------------------------------------------------------------------ the tests
+
+def upload_paths() -> list[Callable[[Path], object]]:
+    """The library's loader, and the app's upload helper (``app.upload.load_upload(name, raw)``) once it exists."""
+    paths: list[Callable[[Path], object]] = [load_user_dataset]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    try:
+        upload = importlib.import_module("app.upload")
+    except ModuleNotFoundError as e:
+        if e.name != "app.upload":
+            raise
+        return paths
+    helper = getattr(upload, "load_upload", None)
+    if helper is not None:
+        paths.append(lambda p: helper(p.name, p.read_bytes()))
+    return paths
+
+
+def test_at_least_200_distinct_hostile_files():
+    names = [name for name, _ in CASES]
+    assert len(names) >= 200
+    assert len(set(names)) == len(names)
+
+
+EVIL = Path("/tmp/mechgan-fuzz-evil.png")  # where a traversal entry would land if extracted
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """Uploads in their own folder; runs and the working directory in another, which must stay empty."""
+    uploads, runs = tmp_path / "uploads", tmp_path / "runs"
+    uploads.mkdir()
+    runs.mkdir()
+    monkeypatch.setenv("MECHGAN_RUNS_DIR", str(runs))
+    monkeypatch.chdir(runs)
+    for p in (MARKER, EVIL):
+        p.unlink(missing_ok=True)
+    yield uploads
+    assert not any(runs.iterdir()), "something was written in the runs folder"
+    assert {p.name for p in tmp_path.iterdir()} == {"uploads", "runs"}
+    assert not MARKER.exists(), "a pickle payload ran"
+    assert not EVIL.exists(), "an archive entry was extracted"
+
+
+@pytest.mark.parametrize("name, build", CASES, ids=[name for name, _ in CASES])
+def test_hostile_file_gets_one_clear_error(name, build, sandbox):
+    path = sandbox / name
+    path.write_bytes(build())
+    for load in upload_paths():
+        with pytest.raises(DatasetError) as caught:
+            load(path)
+        message = str(caught.value)
+        assert message.strip() and "Traceback" not in message
+        assert len(message) < 400
+
+
+@pytest.mark.parametrize("folder", ["no_png", "bad_png", "mixed_sizes", "size_51"])
+def test_hostile_folder(folder, sandbox):
+    path = sandbox / folder
+    path.mkdir()
+    files = {"no_png": {"a.txt": b"x", "b.npy": GOOD_NPY},
+             "bad_png": {"a.png": GOOD_PNG, "b.png": b"\x89PNG\r\n\x1a\n broken"},
+             "mixed_sizes": {"a.png": GOOD_PNG, "b.png": png(size=(30, 30))},
+             "size_51": {"a.png": png(size=(51, 51))}}[folder]
+    for fname, raw in files.items():
+        (path / fname).write_bytes(raw)
+    with pytest.raises(DatasetError, match=r"\S"):
+        load_user_dataset(path)
+
+
+@pytest.mark.parametrize("name, raw", [("good.npy", GOOD_NPY), ("good.npz", GOOD_NPZ), ("good.zip", GOOD_ZIP)])
+def test_valid_files_still_load(name, raw, sandbox):
+    """The checks refuse hostile files, not real datasets."""
+    path = sandbox / name
+    path.write_bytes(raw)
+    x = load_user_dataset(path)
+    assert x.dtype == np.float32 and x.shape[1:] == (50, 50)
+    assert x.min() == 0.0 and x.max() == 1.0
+
+
+def _mutate(raw: bytes, edits: list[tuple[int, int, int]]) -> bytes:
+    out = bytearray(raw)
+    for kind, where, value in edits:
+        if not out:
+            break
+        i = where % len(out)
+        if kind == 0:
+            out[i] = value
+        elif kind == 1:
+            del out[i:i + 1 + value % 64]
+        else:
+            out[i:i] = bytes([value]) * (1 + value % 16)
+    return bytes(out)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["a.npy", "a.npz", "a.zip"]),
+       edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2**20), st.integers(0, 255)),
+                      min_size=1, max_size=6))
+def test_random_corruption_is_refused_or_valid(name, edits, sandbox):
+    """Corrupted files either still load as a valid dataset or fail with DatasetError."""
+    raw = {"a.npy": GOOD_NPY, "a.npz": GOOD_NPZ, "a.zip": GOOD_ZIP}[name]
+    path = sandbox / name
+    path.write_bytes(_mutate(raw, edits))
+    try:
+        x = load_user_dataset(path)
+    except DatasetError as e:
+        assert str(e).strip()
+        return
+    assert x.dtype == np.float32 and x.ndim == 3 and x.shape[1:] == (50, 50)
+    assert np.isfinite(x).all() and 0.0 <= x.min() and x.max() <= 1.0
