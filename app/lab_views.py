@@ -1,0 +1,164 @@
+"""What the Lab page draws from one snapshot: header, health messages and the views.
+
+Everything here reads a :class:`Snapshot`; nothing touches the trainer, so a
+refresh costs the training thread nothing but the GIL for a few milliseconds.
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mechgan import training_figures as tf_fig
+
+from app.health import diagnose
+from app.state import T
+from app.views import ViewMaker
+from app.worker import Snapshot
+
+VIEWS = ("overview", "distribution", "quality", "timeline", "step_by_step")
+PLOT = dict(width="stretch", config={"displayModeBar": False})
+
+
+def _chart(fig, key: str) -> None:
+    st.plotly_chart(fig, key=key, **PLOT)
+
+
+def header(snap: Snapshot) -> None:
+    """Iteration counter, speed, status and the latest losses."""
+    last = snap.history[-1] if snap.history else {}
+    cols = st.columns([1, 1, 1.6, 1, 1])
+    cols[0].metric(T("iteration"), f"{snap.iteration:,}".replace(",", " "))
+    cols[1].metric(T("steps_per_s"), f"{snap.steps_per_s:.1f}")
+    cols[2].metric(T("status"), _status(snap))
+    cols[3].metric(T("loss_d"), _num(last.get("loss_d")))
+    cols[4].metric(T("loss_g"), _num(last.get("loss_g")))
+    if snap.state == "error":
+        st.error(T("worker_error", error=snap.message), icon=":material/error:")
+    elif snap.message == "idle":
+        st.info(T("msg_idle"), icon=":material/bedtime:")
+    elif snap.message and snap.state != "diverged":
+        st.warning(snap.message)
+
+
+def _status(snap: Snapshot) -> str:
+    if snap.state == "waiting":
+        return T("state_waiting", position=snap.queue_position)
+    return T(f"state_{snap.state}")
+
+
+def _num(value) -> str:
+    return "—" if value is None or not np.isfinite(value) else f"{value:.3f}"
+
+
+def health(snap: Snapshot, views: ViewMaker) -> None:
+    for key in diagnose(snap, views.real_diversity):
+        box = st.error if key == "diverged" else st.warning
+        detail = f" ({snap.message})" if key == "diverged" and snap.message else ""
+        box(f"**{T(f'health_{key}')}**{detail}  \n{T(f'fix_{key}')}", icon=":material/health_and_safety:")
+
+
+def overview(snap: Snapshot, views: ViewMaker) -> None:
+    left, right = st.columns(2)
+    with left:
+        _chart(tf_fig.loss_curves(snap.history, title=T("fig_losses"), xaxis=T("iteration_axis"),
+                                  yaxis=T("loss_axis"), names=(T("loss_d"), T("loss_g"))), "fig_losses")
+    with right:
+        _chart(tf_fig.d_score_curves(snap.history, title=T("fig_d_scores"), xaxis=T("iteration_axis"),
+                                     names=(T("d_real"), T("d_fake"))), "fig_d_scores")
+    if snap.samples is None:
+        st.info(T("no_samples_yet"))
+        return
+    _chart(tf_fig.sample_grid(snap.samples, snap.sample_scores,
+                              title=T("fig_samples", iteration=snap.sample_iteration)), "fig_samples")
+    st.caption(T("samples_caption"))
+
+
+def distribution(snap: Snapshot, views: ViewMaker) -> None:
+    data = snap.distribution
+    if data is None:
+        st.info(T("no_samples_yet"))
+        return
+    names = {layer: T(f"layer_{layer}") for layer in tf_fig.LAYERS}
+    layers = st.pills(T("layers"), tf_fig.LAYERS, selection_mode="multi", default=list(tf_fig.LAYERS),
+                      format_func=names.get, key="layers", help=T("help_layers"))
+    left, right = st.columns([3, 2])
+    with left:
+        _chart(tf_fig.distribution_view(data, layers or (), title=T("fig_distribution", iteration=data.iteration),
+                                        names=names), "fig_distribution")
+    with right:
+        _chart(tf_fig.material_comparison(views.real_levels, data.fake_levels, title=T("fig_material"),
+                                          xaxis=T("material_axis"), yaxis=T("share_axis"),
+                                          names=(T("layer_real"), T("layer_fake"))), "fig_material")
+        st.caption(T("distribution_caption"))
+
+
+def quality(snap: Snapshot, views: ViewMaker) -> None:
+    if not snap.metrics:
+        st.info(T("no_metrics_yet"))
+        return
+    _chart(tf_fig.metric_curves(snap.metrics, names={k: T(f"metric_{k}") for k in
+                                                     ("js_pca", "floating_rate", "recall", "material_w1")},
+                                title=T("fig_quality"), xaxis=T("iteration_axis"), yaxis=T("rate_axis"),
+                                y2axis=T("w1_axis")), "fig_quality")
+    _report_table(snap.metrics[-1])
+
+
+def _report_table(report: dict) -> None:
+    from mechgan.metrics import QUALITY_BAR
+
+    rows = []
+    for key, value in report.items():
+        if key == "iteration":
+            continue
+        bar = QUALITY_BAR.get(key)
+        rows.append({T("metric"): T(f"metric_{key}"), T("value"): round(value, 4),
+                     T("target"): f"{bar.op} {bar.threshold:g}" if bar else "",
+                     T("met"): (T("yes") if bar.met(report) else T("no")) if bar else ""})
+    st.caption(T("latest_report", iteration=report["iteration"]))
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def timeline(snap: Snapshot, views: ViewMaker) -> None:
+    if not snap.timeline:
+        st.info(T("no_samples_yet"))
+        return
+    iterations = [i for i, _ in snap.timeline]
+    if len(iterations) == 1:
+        chosen = iterations[0]
+    else:
+        chosen = st.select_slider(T("timeline"), iterations, value=iterations[-1], key="timeline",
+                                  help=T("help_timeline"))
+    samples = dict(snap.timeline)[chosen]
+    _chart(tf_fig.sample_grid(samples, title=T("fig_samples", iteration=chosen)), "fig_timeline")
+
+
+def step_by_step(snap: Snapshot, views: ViewMaker, run_step) -> None:
+    """GAN Lab's slow motion: the real tensors of one iteration, stage by stage."""
+    from mechgan.losses import FORMULAS  # imports TensorFlow: not on the first page's path
+    st.caption(T("slowmo_intro"))
+    st.button(T("slowmo_button"), key="btn_slowmo", type="primary", icon=":material/slow_motion_video:",
+              on_click=run_step, disabled=snap.state in ("building", "diverged", "error"))
+    d = snap.detail
+    if d is None:
+        return
+    loss = (snap.config.loss if snap.config else "nonsaturating")
+    st.subheader(T("stage_1"))
+    _chart(tf_fig.noise_image(d["noise"], title=T("fig_noise"), xaxis=T("latent_axis"), yaxis=T("sample_axis")),
+           "slow_noise")
+    st.subheader(T("stage_2"))
+    _chart(tf_fig.sample_grid(d["fakes_before"], d["d_fake"], title=T("fig_fakes_before")), "slow_fakes")
+    st.subheader(T("stage_3"))
+    _chart(tf_fig.sample_grid(d["reals"], d["d_real"], title=T("fig_reals")), "slow_reals")
+    _chart(tf_fig.score_strip(d["d_real"], d["d_fake"], title=T("fig_strip"),
+                              names=(T("layer_real"), T("layer_fake"))), "slow_strip")
+    st.subheader(T("stage_4"))
+    c1, c2 = st.columns(2)
+    c1.latex(FORMULAS[loss]["d"])
+    c1.metric(T("loss_d"), _num(d["loss_d"]))
+    c2.latex(FORMULAS[loss]["g"])
+    c2.metric(T("loss_g"), _num(d["loss_g"]))
+    st.subheader(T("stage_5"))
+    _chart(tf_fig.gradient_norms(d["grad_norms_d"], d["grad_norms_g"], title=T("fig_grad_norms"),
+                                 names=(T("discriminator"), T("generator")), xaxis=T("norm_axis")), "slow_grads")
+    st.subheader(T("stage_6"))
+    _chart(tf_fig.sample_grid(d["fakes_after"], title=T("fig_fakes_after")), "slow_after")

@@ -1,0 +1,39 @@
+"""mechgan's lab in the browser: ``streamlit run app/main.py``.
+
+Pages: Lab (train and watch), Data, Architectures, Runs.  The language switch
+lives in the sidebar; every string comes from ``app.i18n``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app.i18n import LANGUAGES  # noqa: E402
+from app.state import T, default_lang  # noqa: E402
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+PAGES = Path(__file__).resolve().parent / "pages"
+
+st.set_page_config(page_title="mechgan", page_icon=":material/precision_manufacturing:", layout="wide")
+
+if "lang" not in st.session_state:
+    st.session_state.lang = default_lang()
+st.sidebar.segmented_control(T("language"), LANGUAGES, key="lang", format_func=str.upper,
+                             help=T("language_help"))
+
+pages = [
+    st.Page(PAGES / "lab.py", title=T("page_lab"), icon=":material/model_training:", default=True),
+    st.Page(PAGES / "data.py", title=T("page_data"), icon=":material/grid_on:"),
+    st.Page(PAGES / "architectures.py", title=T("page_architectures"), icon=":material/account_tree:"),
+    st.Page(PAGES / "runs.py", title=T("page_runs"), icon=":material/compare_arrows:"),
+]
+st.navigation(pages).run()

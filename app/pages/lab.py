@@ -1,0 +1,83 @@
+"""Lab: train a GAN on mechanical designs and watch it learn.
+
+The script run only draws widgets and sends commands; training happens in the
+session's worker thread.  A fragment re-reads the worker's snapshot every
+0.4 s while the run plays (every 10 s otherwise, as a keep-alive).
+"""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from app import lab_controls, lab_views
+from app.state import T, default_config, guarded, labeller, registry, session_key
+
+FAST_S = 0.4
+SLOW_S = 10.0
+
+
+def _fast(snap) -> bool:
+    ss = st.session_state
+    return ss.get("playing", False) or snap.state == "building" or time.time() < ss.get("fast_until", 0.0)
+
+
+@guarded
+def _live(reg, key: str, fast: bool) -> None:
+    """The fragment: everything that moves while training."""
+    ss = st.session_state
+    snap = reg.snapshot(key)
+    if snap is None:  # freed while the tab slept: the page rebuilds a worker
+        st.rerun()
+    stopped = snap.state in ("paused", "diverged", "error")
+    if ss.get("playing") and stopped and snap.applied >= ss.get("play_number", 0):
+        ss.playing = False  # the run stopped by itself (diverged, idle): show the Play button again
+        st.rerun()
+    if fast and not _fast(snap):
+        st.rerun()  # back to the slow keep-alive
+    lab_views.header(snap)
+    if not reg.views_ready():
+        return  # the server is still loading the dataset; the header says "building"
+    lab_views.health(snap, reg.views)
+    view = ss.get("view") or "overview"
+    if view == "step_by_step":
+        lab_views.step_by_step(snap, reg.views, lambda: _slow_motion(reg, key))
+    else:
+        getattr(lab_views, view)(snap, reg.views)
+
+
+def _slow_motion(reg, key: str) -> None:
+    worker = reg.existing(key)
+    if worker is not None:
+        st.session_state.playing = False
+        worker.wait_applied(worker.send("step_detailed"), lab_controls.STEP_WAIT_S)
+
+
+def page() -> None:
+    ss = st.session_state
+    reg = registry()
+    key = session_key()
+    lab_controls.init_widgets(default_config())
+    worker, new = reg.worker(key, lab_controls.wanted_config(default_config()))
+    if new and ss.get("had_worker"):
+        st.toast(T("msg_freed"), icon=":material/info:")
+        ss.playing = False
+    ss.had_worker = True
+    snap = worker.snapshot()
+
+    lab_controls.preset_picker(worker)
+    wanted = lab_controls.controls(worker, snap)
+    lab_controls.buttons(worker, snap, wanted)
+    stats = reg.stats()
+    st.sidebar.caption(T("server_stats", live=stats.live_workers, training=stats.training,
+                         waiting=stats.waiting, cap=reg.max_running))
+
+    st.title(T("lab_title"))
+    st.caption(T("lab_intro"))
+    st.segmented_control(T("view"), lab_views.VIEWS, key="view", default="overview", required=True,
+                         format_func=labeller("view_"), help=T("help_view"))
+    fast = _fast(snap)
+    st.fragment(_live, run_every=FAST_S if fast else SLOW_S)(reg, key, fast)
+
+
+guarded(page)()

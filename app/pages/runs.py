@@ -1,0 +1,123 @@
+"""Runs: compare saved runs (curves, final designs, quality) and download their files."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from mechgan import training_figures as tf_fig
+from mechgan.data import binarize
+
+from app.lab_controls import RUNS_ROOT
+from app.state import T, guarded, labeller
+
+PLOT = dict(width="stretch", config={"displayModeBar": False})
+CURVES = ("loss_d", "loss_g", "d_real", "d_fake")
+REPORT_SAMPLES = 256
+
+
+def _stamp(path: Path) -> float:
+    """Latest change in a run folder: cached results follow a re-save."""
+    return max((p.stat().st_mtime for p in path.iterdir()), default=0.0)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(path: str, stamp: float) -> list[dict]:
+    from mechgan.runs import read_history
+
+    return read_history(Path(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _outputs(path: str, stamp: float) -> dict:
+    """Fixed-noise samples, 256 fresh designs and their quality report, from the saved weights."""
+    from mechgan.metrics import quality_report
+    from mechgan.runs import load_run
+
+    trainer = load_run(Path(path))
+    generated = trainer.generate(n=REPORT_SAMPLES)
+    return {"samples": trainer.fixed_samples(), "scores": trainer.d_scores(trainer.fixed_samples()),
+            "designs": binarize(generated), "report": quality_report(generated),
+            "iteration": trainer.iteration, "config": trainer.config.to_dict()}
+
+
+def _zip(folder: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.iterdir()):
+            if p.is_file():
+                zf.write(p, f"{folder.name}/{p.name}")
+    return buf.getvalue()
+
+
+def _csv(history: list[dict]) -> bytes:
+    keys = list(history[0]) if history else []
+    lines = [",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in history]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _npz(designs: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.savez_compressed(buf, designs=designs)
+    return buf.getvalue()
+
+
+def _latest_grid(folder: Path) -> Path | None:
+    grids = sorted(folder.glob("grid_*.png"))
+    return grids[-1] if grids else None
+
+
+def _downloads(folder: Path, history: list[dict], out: dict) -> None:
+    c = st.columns(4)
+    c[0].download_button(T("dl_weights"), _zip(folder), f"{folder.name}.zip", "application/zip",
+                         key=f"dl_w_{folder.name}", icon=":material/download:")
+    c[1].download_button(T("dl_history"), _csv(history), f"{folder.name}-history.csv", "text/csv",
+                         key=f"dl_h_{folder.name}", icon=":material/download:")
+    grid = _latest_grid(folder)
+    c[2].download_button(T("dl_grid"), grid.read_bytes() if grid else b"", f"{folder.name}-grid.png", "image/png",
+                         key=f"dl_g_{folder.name}", icon=":material/download:", disabled=grid is None)
+    c[3].download_button(T("dl_designs"), _npz(out["designs"]), f"{folder.name}-designs.npz",
+                         "application/octet-stream", key=f"dl_n_{folder.name}", icon=":material/download:")
+
+
+@guarded
+def page() -> None:
+    from mechgan.runs import list_runs
+
+    st.title(T("runs_title"))
+    st.caption(T("runs_intro"))
+    runs = {p.name: p for p in list_runs(RUNS_ROOT)}
+    if not runs:
+        st.info(T("no_runs"))
+        return
+    chosen = st.multiselect(T("runs_chosen"), list(runs), default=list(runs)[:2], key="runs_chosen",
+                            help=T("help_runs_chosen"))
+    if not chosen:
+        return
+    histories = {name: _history(str(runs[name]), _stamp(runs[name])) for name in chosen}
+    key = st.segmented_control(T("curve"), CURVES, default="loss_g", required=True, key="runs_curve",
+                               format_func=labeller(), help=T("help_curve"))
+    st.plotly_chart(tf_fig.runs_overlay(histories, key, title=T(key), xaxis=T("iteration_axis")),
+                    key="fig_runs", **PLOT)
+    with st.spinner(T("loading_runs")):
+        outputs = {name: _outputs(str(runs[name]), _stamp(runs[name])) for name in chosen}
+    st.subheader(T("final_grids"))
+    for col, name in zip(st.columns(len(chosen)), chosen):
+        with col:
+            out = outputs[name]
+            st.plotly_chart(tf_fig.sample_grid(out["samples"], out["scores"], cols=4,
+                                               title=f"{name} · {T('iteration')} {out['iteration']}"),
+                            key=f"fig_grid_{name}", **PLOT)
+    st.subheader(T("quality_table"))
+    st.dataframe([{T("run"): name, **{T(f"metric_{k}"): round(v, 4) for k, v in outputs[name]["report"].items()}}
+                  for name in chosen], hide_index=True, width="stretch")
+    st.subheader(T("downloads"))
+    for name in chosen:
+        st.markdown(f"**{name}**")
+        _downloads(runs[name], histories[name], outputs[name])
+
+
+page()

@@ -1,0 +1,78 @@
+"""Per-session state and the one shared registry (the app's only Streamlit glue for workers)."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import uuid
+
+import streamlit as st
+
+from mechgan.config import TrainConfig
+
+from app.i18n import LANGUAGES, text
+from app.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> Registry:
+    """One registry per server process, shared by every browser session."""
+    return Registry()
+
+
+def session_key() -> str:
+    """A random id for this browser session, the registry's key for its worker."""
+    if "session_key" not in st.session_state:
+        st.session_state.session_key = uuid.uuid4().hex
+    return st.session_state.session_key
+
+
+def lang() -> str:
+    value = st.session_state.get("lang")
+    return value if value in LANGUAGES else default_lang()
+
+
+def default_lang() -> str:
+    value = os.environ.get("MECHGAN_LANG", "en")
+    return value if value in LANGUAGES else "en"
+
+
+def T(key: str, **values) -> str:
+    """The text of ``key`` in the session's language."""
+    return text(key, lang(), **values)
+
+
+def labeller(prefix: str = ""):
+    """A format_func for widgets: ``value -> text(prefix + value)`` in the language of this run.
+
+    The language is bound now, because Streamlit may call format_func outside the script run.
+    """
+    language = lang()
+    return lambda value: text(f"{prefix}{value}", language)
+
+
+def default_config() -> TrainConfig:
+    """TrainConfig defaults, with a teacher's class-wide overrides from MECHGAN_DEFAULTS (JSON)."""
+    raw = os.environ.get("MECHGAN_DEFAULTS", "")
+    if not raw:
+        return TrainConfig()
+    try:
+        return TrainConfig().with_changes(**json.loads(raw))
+    except (ValueError, TypeError) as e:
+        log.warning("ignoring MECHGAN_DEFAULTS: %s", e)
+        return TrainConfig()
+
+
+def guarded(fn):
+    """Run a page or fragment body; show a clear message instead of a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            log.exception("%s failed", fn.__name__)
+            st.error(T("page_error", error=f"{type(e).__name__}: {e}"), icon=":material/error:")
+    return wrapper

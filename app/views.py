@@ -1,0 +1,71 @@
+"""Read-only data every run's views share: the designs, their PCA plane, fixed view noise.
+
+Built once per server process (the registry holds it), so thirty sessions share
+one copy of the dataset and its PCA basis.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import numpy as np
+
+from mechgan import data
+from mechgan.training_figures import DistributionData, distribution_data, plane_extent
+
+log = logging.getLogger(__name__)
+
+REAL_POINTS = 400  # real designs drawn on the PCA plane
+VIEW_SAMPLES = 128  # generated designs drawn on the plane and in the histogram
+LIVE_SKIP = ("compliance_gap",)  # metrics left to the Runs page
+
+
+class ViewMaker:
+    """Computes the worker's expensive views from a trainer and the shared data."""
+
+    def __init__(self, designs: np.ndarray | None = None) -> None:
+        self.designs = data.load_designs() if designs is None else designs
+        self.pca = data.data_pca() if designs is None else data.fit_pca(self.designs, 10)
+        rng = np.random.default_rng(0)
+        pick = rng.choice(len(self.designs), min(REAL_POINTS, len(self.designs)), replace=False)
+        self.real_coords = self.pca.project(self.designs[np.sort(pick)], 2)
+        self._diversity = self.diversity(self.designs[pick[:64]])
+        self.real_levels = data.material_level(self.designs)
+        self.extent = plane_extent(self.real_coords)
+        self._shipped = designs is None
+        self._reference = None  # the metrics' training side, built on first use
+
+    @property
+    def real_diversity(self) -> float:
+        """Mean pixel distance between real designs: the yardstick of mode collapse."""
+        return self._diversity
+
+    @staticmethod
+    def diversity(designs: np.ndarray) -> float:
+        """Mean share of differing pixels over pairs of (bool) designs."""
+        flat = np.asarray(designs, dtype=bool).reshape(len(designs), -1)
+        if len(flat) < 2:
+            return 0.0
+        diff = (flat[:, None, :] != flat[None, :, :]).mean(axis=2)
+        return float(diff.sum() / (len(flat) * (len(flat) - 1)))
+
+    @lru_cache(maxsize=8)
+    def noise(self, latent_dim: int) -> np.ndarray:
+        """The same latent points for every snapshot, so the view moves only when G does."""
+        return np.random.default_rng(1234).standard_normal((VIEW_SAMPLES, latent_dim)).astype(np.float32)
+
+    def distribution(self, trainer) -> DistributionData:
+        return distribution_data(trainer, self.pca, self.real_coords, self.noise(trainer.config.latent_dim),
+                                 self.extent)
+
+    def metrics(self, trainer, n: int) -> dict | None:
+        """The quality report of ``n`` fresh samples, or None when the metrics module is missing."""
+        try:
+            from mechgan import metrics
+        except ImportError:
+            return None
+        if self._reference is None:
+            self._reference = metrics.build_reference(None if self._shipped else self.designs)
+        # no compliance solves live: they would cost more than the training step itself
+        report = metrics.quality_report(trainer.generate(n=n), reference=self._reference, compliance_samples=0)
+        return {k: float(v) for k, v in report.items() if k not in LIVE_SKIP}

@@ -1,0 +1,375 @@
+"""The training worker: one thread per browser session, owning one Trainer.
+
+The worker never calls ``st.*``.  The UI sends commands through a queue; the
+worker applies them between two steps and publishes an immutable
+:class:`Snapshot` under a lock, which the page reads on every refresh.
+Expensive views (samples, distribution view, metrics) run on a time budget so
+that they cost the training loop only a few per cent.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import numpy as np
+
+from mechgan.config import LIVE_FIELDS, TrainConfig
+
+log = logging.getLogger(__name__)
+
+HISTORY_SHOWN = 2000  # records sent to the charts (older ones are thinned)
+TIMELINE_MAX = 120  # sample grids kept for the timeline slider
+PUBLISH_EVERY_S = 0.1
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a page shows about one run, copied out of the worker."""
+
+    state: str = "building"  # building | paused | waiting | playing | diverged | error | freed
+    message: str = ""  # status or error text for the student
+    iteration: int = 0
+    steps_per_s: float = 0.0
+    queue_position: int = 0
+    config: TrainConfig | None = None
+    config_iteration: int = 0  # first iteration run with the current config
+    history: tuple[dict, ...] = ()
+    samples: np.ndarray | None = None  # (16, 50, 50) in [-1, 1], from the fixed noise
+    sample_scores: np.ndarray | None = None  # D's score of each sample
+    sample_iteration: int = 0
+    timeline: tuple[tuple[int, np.ndarray], ...] = ()  # (iteration, samples)
+    distribution: Any = None  # training_figures.DistributionData
+    metrics: tuple[dict, ...] = ()  # {"iteration", metric: value, ...}
+    detail: dict | None = None  # the last step_detailed() result
+    saved: str = ""  # folder of the last saved run
+    applied: int = 0  # number of the last command applied (see Worker.send)
+    version: int = 0
+
+
+@dataclass
+class _Budget:
+    """When an expensive view may run next: at most ``fraction`` of wall time."""
+
+    min_interval: float
+    fraction: float
+    due: float = 0.0
+
+    def ready(self, now: float) -> bool:
+        return now >= self.due
+
+    def spent(self, start: float, end: float) -> None:
+        self.due = end + max(self.min_interval, (end - start) / self.fraction)
+
+
+@dataclass
+class WorkerSettings:
+    idle_pause_s: float = 60.0
+    idle_free_s: float = 600.0
+    samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.04))
+    distribution: _Budget = field(default_factory=lambda: _Budget(1.0, 0.03))
+    metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.03))
+    metric_samples: int = 256
+
+
+class Worker(threading.Thread):
+    """Trains one run beside the UI; talk to it with :meth:`send` and :meth:`snapshot`."""
+
+    def __init__(self, key: str, config: TrainConfig, scheduler, views: Callable[[], Any],
+                 settings: WorkerSettings | None = None,
+                 on_exit: Callable[[str], None] | None = None) -> None:
+        super().__init__(name=f"mechgan-worker-{key[:8]}", daemon=True)
+        self.key = key
+        self._config = config
+        self._scheduler = scheduler
+        self._get_views = views  # -> app.views.ViewMaker, loaded once per process
+        self._views = None
+        self._settings = settings or WorkerSettings()
+        self._on_exit = on_exit
+        self._commands: queue.Queue = queue.Queue()
+        self._numbers = itertools.count(1)
+        self._applied = 0
+        self._lock = threading.Lock()
+        self._snapshot = Snapshot(config=config)
+        self._trainer = None
+        self._playing = False
+        self._stopping = False
+        self._weights = 0  # bumped by every update of the networks
+        self._seen = dict.fromkeys(("samples", "distribution", "metrics"), -1)  # weights each view shows
+        self._last_seen = time.monotonic()
+        self._rate: list[tuple[float, int]] = []
+        self._last_publish = 0.0
+        self._position = 0  # place in the scheduler's queue, 0 when training
+        self._error = ""  # set by a failure, cleared by Reset
+
+    # ------------------------------------------------------------ UI side
+    def send(self, command: str, *args: Any) -> int:
+        """Queue a command: play, pause, step, step_d, step_g, step_detailed, reset(config),
+        set(changes), save(name, root), stop."""
+        number = next(self._numbers)
+        self._commands.put((number, command, *args))
+        return number
+
+    def wait_applied(self, number: int, timeout: float) -> Snapshot:
+        """Block (a script run, briefly) until command ``number`` shows in the snapshot."""
+        deadline = time.monotonic() + timeout
+        while self._snapshot.applied < number and time.monotonic() < deadline and self.is_alive():
+            time.sleep(0.02)
+        return self._snapshot
+
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def touch(self) -> None:
+        """The page is still polling: keep the run alive."""
+        self._last_seen = time.monotonic()
+
+    # ------------------------------------------------------------ thread side
+    def run(self) -> None:
+        try:
+            self._guarded(self._start)
+            while not self._stopping:
+                self._drain(block=not self._playing)
+                if self._stopping or self._idle():
+                    break
+                self._guarded(self._tick)
+        finally:
+            self._scheduler.release(self.key)
+            self._trainer = None
+            if self._on_exit:
+                self._on_exit(self.key)
+
+    def _start(self) -> None:
+        self._views = self._get_views()
+        self._build(self._config)
+
+    def _tick(self) -> None:
+        if self._playing and self._trainer is not None:
+            self._train_when_allowed()
+        self._refresh_views()
+        self._publish()
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        """A failing step or view pauses the run with a message; the thread (and the server) live on."""
+        try:
+            action()
+        except Exception as e:
+            log.exception("worker %s failed", self.key)
+            self._playing = False
+            self._scheduler.release(self.key)
+            self._error = f"{type(e).__name__}: {e}"
+            self._update(state="error", message=self._error)
+
+    def _build(self, config: TrainConfig) -> None:
+        from mechgan.training import Trainer
+
+        self._error = ""
+        self._update(state="building", message="", config=config)
+        self._scheduler.release(self.key)
+        self._trainer = None
+        self._playing = False
+        try:
+            self._trainer = Trainer(config, designs=self._views.designs)
+        except Exception as e:
+            log.exception("could not build %s", config)
+            self._update(state="error", message=f"{type(e).__name__}: {e}")
+            return
+        self._config = config
+        self._rate.clear()
+        with self._lock:  # a fresh run: nothing of the old one stays on screen
+            self._snapshot = Snapshot(state="paused", config=config, version=self._snapshot.version + 1,
+                                      applied=self._applied)
+        self._weights += 1
+
+    def _drain(self, block: bool) -> None:
+        """Apply every queued command; wait a little for one while paused."""
+        try:
+            item = self._commands.get(timeout=0.2) if block else self._commands.get_nowait()
+        except queue.Empty:
+            return
+        while True:
+            self._guarded(lambda: self._apply(item))
+            try:
+                item = self._commands.get_nowait()
+            except queue.Empty:
+                return
+
+    def _apply(self, item: tuple) -> None:
+        self._applied, command, *args = item
+        if command == "stop":
+            self._stopping = True
+        elif command == "reset":
+            self._build(args[0])
+        elif self._trainer is None:
+            return
+        elif command == "play":
+            self._playing = self._trainer.status == "ok" and not self._error
+            self._last_seen = time.monotonic()
+            self._update(state="playing" if self._playing else self._snapshot.state, message="",
+                         applied=self._applied)
+        elif command == "pause":
+            self._pause("")
+        elif command == "set":
+            self._set(args[0])
+        elif command == "save":
+            self._save(*args)
+        elif command in ("step", "step_d", "step_g", "step_detailed"):
+            self._pause("")
+            self._single(command)
+
+    def _set(self, changes: dict) -> None:
+        live = {k: v for k, v in changes.items() if k in LIVE_FIELDS}
+        try:
+            self._trainer.update(**live)
+        except ValueError as e:
+            self._update(message=str(e))
+            return
+        self._update(config=self._trainer.config, config_iteration=self._trainer.iteration)
+
+    def _save(self, name: str, root) -> None:
+        from mechgan.runs import save_run
+
+        try:
+            path = save_run(self._trainer, name, root=root)
+        except (ValueError, OSError) as e:
+            self._update(saved="", message=str(e))
+            return
+        self._update(saved=str(path), message="")
+
+    def _single(self, command: str) -> None:
+        t = self._trainer
+        if t.status != "ok":
+            return
+        result = getattr(t, command)()
+        self._weights += 1
+        if command == "step_detailed":
+            self._update(detail=result)
+        self._after_steps()
+
+    def _pause(self, message: str) -> None:
+        self._playing = False
+        self._position = 0
+        self._scheduler.release(self.key)
+        self._update(state="paused" if self._trainer.status == "ok" else "diverged", message=message)
+
+    def _idle(self) -> bool:
+        """Pause a run whose page stopped polling; say to end it after a longer time."""
+        quiet = time.monotonic() - self._last_seen
+        if quiet > self._settings.idle_free_s:
+            return True
+        if self._playing and quiet > self._settings.idle_pause_s:
+            self._pause("idle")
+        return False
+
+    def _train_when_allowed(self) -> None:
+        self._position = self._scheduler.request(self.key)
+        if self._position:
+            self._publish()
+            try:  # wait for a slot, but keep answering commands
+                self._apply(self._commands.get(timeout=0.25))
+            except queue.Empty:
+                pass
+            return
+        self._trainer.step()
+        self._weights += 1
+        self._after_steps()
+
+    def _after_steps(self) -> None:
+        t = self._trainer
+        now = time.monotonic()
+        self._rate.append((now, t.iteration))
+        while len(self._rate) > 2 and now - self._rate[0][0] > 3.0:
+            self._rate.pop(0)
+        if t.status != "ok":
+            self._pause("")
+
+    def _refresh_views(self) -> None:
+        """Recompute views older than the weights: at once when paused, on their budget while playing."""
+        if self._trainer is None:
+            return
+        s = self._settings
+        for name, budget, eager in (("samples", s.samples, True), ("distribution", s.distribution, True),
+                                    ("metrics", s.metrics, False)):
+            if self._seen[name] == self._weights:
+                continue
+            if not self._commands.empty():
+                return  # answer the student first; views catch up afterwards
+            if (eager and not self._playing) or budget.ready(time.monotonic()):
+                start = time.monotonic()
+                getattr(self, f"_make_{name}")()
+                budget.spent(start, time.monotonic())
+                self._seen[name] = self._weights
+
+    def _make_samples(self) -> None:
+        t, snap = self._trainer, self._snapshot
+        samples = t.fixed_samples()
+        scores = t.d_scores(samples)
+        timeline = snap.timeline
+        if not timeline or timeline[-1][0] != t.iteration:
+            timeline = _thin(timeline + ((t.iteration, samples),), TIMELINE_MAX)
+        self._update(samples=samples, sample_scores=scores, sample_iteration=t.iteration,
+                     timeline=timeline)
+
+    def _make_distribution(self) -> None:
+        self._update(distribution=self._views.distribution(self._trainer))
+
+    def _make_metrics(self) -> None:
+        t = self._trainer
+        metrics = self._snapshot.metrics
+        if metrics and metrics[-1]["iteration"] == t.iteration:
+            return
+        report = self._views.metrics(t, self._settings.metric_samples)
+        if report is not None:
+            self._update(metrics=metrics + ({"iteration": t.iteration, **report},))
+
+    def _publish(self) -> None:
+        now = time.monotonic()
+        if self._trainer is None:
+            self._update(applied=self._applied)
+            return
+        if now - self._last_publish < PUBLISH_EVERY_S and self._applied == self._snapshot.applied:
+            return
+        self._last_publish = now
+        t = self._trainer
+        message = self._snapshot.message
+        if self._error:
+            state, message = "error", self._error
+        elif t.status != "ok":
+            state, message = "diverged", t.status_message
+        elif self._playing:
+            state, message = ("waiting" if self._position else "playing"), ""
+        else:
+            state = "paused"
+        self._update(state=state, message=message, iteration=t.iteration,
+                     steps_per_s=self._steps_per_s(), history=_stride(tuple(t.history), HISTORY_SHOWN),
+                     queue_position=self._position if self._playing else 0, applied=self._applied)
+
+    def _steps_per_s(self) -> float:
+        if len(self._rate) < 2 or not self._playing:
+            return 0.0
+        (t0, i0), (t1, i1) = self._rate[0], self._rate[-1]
+        return (i1 - i0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def _update(self, **changes: Any) -> None:
+        with self._lock:
+            self._snapshot = replace(self._snapshot, version=self._snapshot.version + 1, **changes)
+
+
+def _stride(items: tuple, limit: int) -> tuple:
+    """At most about ``limit`` evenly spaced items, always ending with the latest."""
+    if len(items) <= limit:
+        return items
+    step = -(-len(items) // limit)
+    kept = items[::step]
+    return kept if kept[-1] is items[-1] else kept + items[-1:]
+
+
+def _thin(items: tuple, limit: int) -> tuple:
+    """Keep at most ``limit`` items, dropping every other old one (the latest stays)."""
+    if len(items) <= limit:
+        return items
+    return items[:-1][::2] + items[-1:]

@@ -1,0 +1,173 @@
+"""What the app costs: training inside the app's worker vs the headless Trainer, server start, LR latency.
+
+    python bench/app_bench.py [--seconds 10] [--rounds 3] [--nf 16] [--batch 64] [--no-browser]
+
+1. Throughput on the same config in the same process: the headless ``Trainer.run`` against the app's
+   worker (scheduler, snapshots, budgeted views) while a simulated page polls every 0.4 s and builds the
+   overview figures, as the Lab's fragment does.  Rounds alternate to share out machine noise.
+   Target: the app costs <= 10 %.
+2. Server start to an interactive page: ``streamlit run app/main.py`` to the Play button in headless
+   Chromium.  Target <= 10 s.
+3. Learning-rate change to its first step: from ``send("set", lr_g=...)`` to a published step made
+   with the new rate.  Target <= 1 s (the page shows it at its next 0.4 s refresh).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mechgan.config import TrainConfig  # noqa: E402
+from mechgan.training import Trainer  # noqa: E402
+
+from app.registry import Registry  # noqa: E402
+from mechgan import training_figures as tf_fig  # noqa: E402
+
+POLL_S = 0.4
+
+
+def headless_rate(config: TrainConfig, seconds: float) -> float:
+    t = Trainer(config)
+    t.run(2)  # trace the step functions outside the timing
+    start, n = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        t.step()
+        n += 1
+    return n / (time.perf_counter() - start)
+
+
+def simulated_page(snap) -> None:
+    """What one fragment refresh of the Lab's overview computes on the server."""
+    figs = [tf_fig.loss_curves(snap.history), tf_fig.d_score_curves(snap.history)]
+    if snap.samples is not None:
+        figs.append(tf_fig.sample_grid(snap.samples, snap.sample_scores))
+    for f in figs:
+        f.to_json()
+
+
+def app_rate(registry: Registry, config: TrainConfig, seconds: float, key: str) -> float:
+    w, _ = registry.worker(key, config)
+    _wait(w, lambda s: s.state == "paused", 300)
+    w.wait_applied(w.send("step"), 120)
+    w.wait_applied(w.send("step"), 120)  # traced, views computed once
+    w.send("play")
+    snap = _wait(w, lambda s: s.state == "playing" and s.iteration >= 3, 120)
+    start, i0 = time.perf_counter(), snap.iteration
+    while time.perf_counter() - start < seconds:
+        w.touch()
+        simulated_page(w.snapshot())
+        time.sleep(POLL_S)
+    w.send("pause")
+    end = _wait(w, lambda s: s.state == "paused", 60)
+    elapsed = time.perf_counter() - start
+    rate = (end.iteration - i0) / elapsed
+    w.send("stop")
+    w.join(60)
+    return rate
+
+
+def lr_latency(registry: Registry, config: TrainConfig, trials: int) -> list[float]:
+    w, _ = registry.worker("latency", config)
+    _wait(w, lambda s: s.state == "paused", 300)
+    w.send("play")
+    _wait(w, lambda s: s.iteration >= 3, 120)
+    times = []
+    for i in range(trials):
+        lr = 1e-4 * (i + 2)
+        start = time.perf_counter()
+        w.send("set", {"lr_g": lr})
+        _wait(w, lambda s: s.config.lr_g == lr and s.iteration > s.config_iteration, 30, poll=0.002)
+        times.append(time.perf_counter() - start)
+        time.sleep(0.3)
+    w.send("stop")
+    w.join(60)
+    return times
+
+
+def _wait(worker, predicate, timeout: float, poll: float = 0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        worker.touch()
+        snap = worker.snapshot()
+        if predicate(snap):
+            return snap
+        time.sleep(poll)
+    raise TimeoutError(f"worker stuck in state {worker.snapshot().state}")
+
+
+def server_start_to_interactive() -> tuple[float, float]:
+    """(seconds to the Play button, seconds until the run is built and paused)."""
+    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+    from playwright.sync_api import sync_playwright
+
+    import tempfile
+
+    port = free_port()
+    start = time.perf_counter()
+    proc = start_server(port, Path(tempfile.mkdtemp(prefix="mechgan-bench-runs-")))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}", timeout=2000)
+                    break
+                except Exception:
+                    if time.perf_counter() - start > 120:
+                        raise
+                    time.sleep(0.1)
+            page.get_by_role("button", name="Play", exact=True).wait_for(timeout=120_000)
+            interactive = time.perf_counter() - start
+            page.locator('[data-testid="stMetricValue"]').filter(has_text="paused").wait_for(timeout=180_000)
+            built = time.perf_counter() - start
+            browser.close()
+    finally:
+        stop_server(proc)
+    return interactive, built
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=10.0, help="length of each timed block")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--nf", type=int, default=TrainConfig().nf)
+    ap.add_argument("--batch", type=int, default=TrainConfig().batch_size)
+    ap.add_argument("--no-browser", action="store_true", help="skip the server-start measurement")
+    args = ap.parse_args()
+    config = TrainConfig(nf=args.nf, batch_size=args.batch)
+    print(f"config: nf={config.nf} batch={config.batch_size} latent={config.latent_dim}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+    registry = Registry(max_running=1)
+    ratios = []
+    for r in range(args.rounds):
+        head = headless_rate(config, args.seconds)
+        app = app_rate(registry, config, args.seconds, f"bench-{r}")
+        ratios.append(app / head)
+        print(f"  round {r + 1}: headless {head:.2f} steps/s, app worker {app:.2f} steps/s ({app / head:.0%})")
+    cost = 1 - statistics.median(ratios)
+    print(f"1. app cost on throughput: {cost:+.1%} (median of {args.rounds} rounds)  target <= 10 %  "
+          f"{'OK' if cost <= 0.10 else 'MISSED'}")
+
+    lat = lr_latency(registry, config, 5)
+    print(f"3. LR change -> first step with it: median {statistics.median(lat):.2f} s, max {max(lat):.2f} s  "
+          f"target <= 1 s  {'OK' if max(lat) <= 1.0 else 'MISSED'}")
+    registry.shutdown(60)
+
+    if not args.no_browser:
+        interactive, built = server_start_to_interactive()
+        print(f"2. server start -> interactive page (Play button): {interactive:.1f} s  target <= 10 s  "
+              f"{'OK' if interactive <= 10 else 'MISSED'};  run built and ready: {built:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Plotly figures of a training run (the app's Lab and Runs pages, notebooks).
+
+Every builder takes plain data (history records, arrays, a :class:`DistributionData`)
+and returns a ``go.Figure``; nothing is shown here.  Titles and axis labels are
+parameters with English defaults so the app can translate them.  Colours follow
+GAN Lab: green for real data, purple for generated designs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from mechgan.data import PCABasis, binarize, material_level
+from mechgan.figures import GRAY
+
+REAL = "#16a34a"
+FAKE = "#9333ea"
+D_COLORS = [[0.0, "#e9d5ff"], [0.5, "#f8fafc"], [1.0, "#bbf7d0"]]  # D says fake ... real
+MARGIN = dict(l=45, r=10, t=40, b=40)
+
+
+def _records(history, key: str) -> tuple[list, list]:
+    xs = [r["iteration"] for r in history if np.isfinite(r.get(key, np.nan))]
+    ys = [r[key] for r in history if np.isfinite(r.get(key, np.nan))]
+    return xs, ys
+
+
+def _lines(history, series: dict[str, tuple[str, str]], title: str, xaxis: str, yaxis: str,
+           yrange: list | None = None) -> go.Figure:
+    fig = go.Figure()
+    for key, (name, color) in series.items():
+        xs, ys = _records(history, key)
+        fig.add_trace(go.Scattergl(x=xs, y=ys, name=name, mode="lines", line=dict(color=color, width=1.5)))
+    fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis, margin=MARGIN, height=300,
+                      legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
+                      uirevision="keep")
+    if yrange:
+        fig.update_yaxes(range=yrange)
+    return fig
+
+
+def loss_curves(history, title: str = "Losses", xaxis: str = "iteration", yaxis: str = "loss",
+                names: tuple[str, str] = ("D loss", "G loss")) -> go.Figure:
+    """Losses of D and G per iteration (NaN entries, e.g. from a lone G step, are skipped)."""
+    return _lines(history, {"loss_d": (names[0], REAL), "loss_g": (names[1], FAKE)}, title, xaxis, yaxis)
+
+
+def d_score_curves(history, title: str = "Mean D score", xaxis: str = "iteration",
+                   yaxis: str = "D(x)", names: tuple[str, str] = ("D(real)", "D(fake)")) -> go.Figure:
+    """Mean D(real) and D(fake) per iteration: 0.5 each when D cannot tell them apart."""
+    fig = _lines(history, {"d_real": (names[0], REAL), "d_fake": (names[1], FAKE)}, title, xaxis, yaxis,
+                 yrange=[-0.02, 1.02])
+    fig.add_hline(y=0.5, line=dict(color="#94a3b8", dash="dot", width=1))
+    return fig
+
+
+def sample_grid(samples: np.ndarray, scores: np.ndarray | None = None, cols: int = 8, title: str = "",
+                score_label: str = "D") -> go.Figure:
+    """Generated designs (floats in [-1, 1]) tiled in one image, each labelled with its D score."""
+    n, side = len(samples), samples.shape[1]
+    rows, pad = int(np.ceil(n / cols)), 6
+    cell = side + pad
+    canvas = np.full((rows * cell, cols * cell - pad), np.nan)
+    for i, s in enumerate(np.asarray(samples, dtype=float)):
+        r, c = divmod(i, cols)
+        canvas[r * cell + pad: r * cell + pad + side, c * cell: c * cell + side] = (s + 1) / 2
+    fig = go.Figure(go.Heatmap(z=canvas, colorscale=GRAY, zmin=0, zmax=1, showscale=False, hoverinfo="skip"))
+    if scores is not None:
+        for i, score in enumerate(scores):
+            r, c = divmod(i, cols)
+            fig.add_annotation(x=c * cell + side / 2, y=r * cell + pad / 2, text=f"{score_label} {score:.2f}",
+                               showarrow=False, font=dict(size=11, color=REAL if score >= 0.5 else FAKE),
+                               yanchor="bottom", bgcolor="rgba(255,255,255,0.85)")
+    fig.update_layout(title=title, height=80 + 95 * rows, margin=dict(l=5, r=5, t=40 if title else 5, b=5),
+                      plot_bgcolor="#cbd5e1")
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    return fig
+
+
+def material_comparison(real_levels: np.ndarray, generated_levels: np.ndarray, title: str = "Material level",
+                        xaxis: str = "solid pixels per design", yaxis: str = "share of designs",
+                        names: tuple[str, str] = ("real", "generated"), bins: int = 30,
+                        pixels: int = 2500) -> go.Figure:
+    """Histograms of material levels (solid pixels per design) of real and generated designs.
+
+    Levels, not designs, are passed so the app computes the real ones once per process.
+    """
+    fig = go.Figure()
+    size = 0.8 * pixels / bins
+    for lv, name, color in zip((real_levels, generated_levels), names, (REAL, FAKE)):
+        fig.add_trace(go.Histogram(x=lv, name=name, histnorm="probability", opacity=0.6, marker_color=color,
+                                   xbins=dict(start=0, end=0.8 * pixels, size=size)))
+    fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis, barmode="overlay", margin=MARGIN,
+                      height=300, legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return fig
+
+
+def material_levels(designs: np.ndarray) -> np.ndarray:
+    """Solid pixels per design, from bool designs or model outputs in [-1, 1]."""
+    d = np.asarray(designs)
+    return material_level(d if d.dtype == bool else binarize(d))
+
+
+# ------------------------------------------------------------------ distribution view
+
+@dataclass(frozen=True)
+class DistributionData:
+    """Real and generated designs on the data's PCA plane, D over that plane, G's push."""
+
+    real: np.ndarray  # (R, 2) plane coordinates of real designs
+    fake: np.ndarray  # (F, 2) plane coordinates of generated designs
+    grid_x: np.ndarray  # (G,)
+    grid_y: np.ndarray  # (G,)
+    scores: np.ndarray  # (G, G) D score of the decoded grid point (row = y)
+    arrows: np.ndarray  # (A, 2) generator gradient of fake[:A], projected on the plane
+    fake_levels: np.ndarray  # (F,) material levels of the generated designs
+    iteration: int
+
+
+def plane_extent(real_coords: np.ndarray, margin: float = 0.15) -> tuple[float, float, float, float]:
+    """A box around the real designs on the plane, with some room for wandering samples."""
+    lo, hi = real_coords.min(axis=0), real_coords.max(axis=0)
+    pad = (hi - lo) * margin
+    return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
+
+
+def distribution_data(trainer, pca: PCABasis, real_coords: np.ndarray, noise: np.ndarray,
+                      extent: tuple[float, float, float, float], grid: int = 24,
+                      arrows: int = 32) -> DistributionData:
+    """Everything the distribution view draws, computed with the trainer's current weights.
+
+    Grid points are decoded with the inverse PCA into (blurry) designs and scored by D;
+    G's gradient -dL_G/dx at each sample is projected on the plane (PCA is linear).
+    """
+    gx = np.linspace(extent[0], extent[1], grid, dtype=np.float32)
+    gy = np.linspace(extent[2], extent[3], grid, dtype=np.float32)
+    xx, yy = np.meshgrid(gx, gy)
+    decoded = np.clip(pca.reconstruct(np.stack([xx.ravel(), yy.ravel()], axis=1)), 0.0, 1.0)
+    scores = np.asarray(trainer.d_scores(2.0 * decoded - 1.0)).reshape(grid, grid)
+    fakes = trainer.generate(noise=noise)
+    fake01 = (np.asarray(fakes) + 1.0) / 2.0
+    grads = np.asarray(trainer.generator_gradients(noise[:arrows]), dtype=np.float32)
+    push = 0.5 * grads.reshape(len(grads), -1) @ pca.components[:2].T  # x = 2*x01 - 1
+    return DistributionData(real=real_coords, fake=pca.project(fake01, 2), grid_x=gx, grid_y=gy,
+                            scores=scores, arrows=push, fake_levels=material_levels(fakes),
+                            iteration=int(trainer.iteration))
+
+
+LAYERS = ("heatmap", "real", "fake", "arrows")
+
+
+def distribution_view(data: DistributionData, layers=LAYERS, title: str = "Distribution (PCA plane)",
+                      names: dict[str, str] | None = None, axes: tuple[str, str] = ("PC 1", "PC 2")) -> go.Figure:
+    """GAN Lab's main view on the PCA plane; ``layers`` picks what is drawn."""
+    names = {"heatmap": "D score", "real": "real", "fake": "generated", "arrows": "G's gradient",
+             **(names or {})}
+    fig = go.Figure()
+    if "heatmap" in layers:
+        fig.add_trace(go.Heatmap(x=data.grid_x, y=data.grid_y, z=data.scores, zmin=0, zmax=1,
+                                 colorscale=D_COLORS, name=names["heatmap"], zsmooth="best",
+                                 colorbar=dict(title=names["heatmap"], len=0.8, thickness=12),
+                                 hovertemplate="D = %{z:.2f}<extra></extra>"))
+    if "real" in layers:
+        fig.add_trace(_points(data.real, names["real"], REAL))
+    if "fake" in layers:
+        fig.add_trace(_points(data.fake, names["fake"], FAKE))
+    if "arrows" in layers and len(data.arrows):
+        fig.add_trace(_arrows(data, names["arrows"]))
+    fig.update_layout(title=title, xaxis_title=axes[0], yaxis_title=axes[1], margin=MARGIN, height=460,
+                      legend=dict(orientation="h", y=-0.15), plot_bgcolor="#f8fafc", uirevision="keep")
+    fig.update_xaxes(range=[data.grid_x[0], data.grid_x[-1]], showgrid=False, zeroline=False)
+    fig.update_yaxes(range=[data.grid_y[0], data.grid_y[-1]], showgrid=False, zeroline=False)
+    return fig
+
+
+def _points(coords: np.ndarray, name: str, color: str) -> go.Scattergl:
+    return go.Scattergl(x=coords[:, 0], y=coords[:, 1], mode="markers", name=name,
+                        marker=dict(size=6, color=color, opacity=0.7, line=dict(width=0.5, color="white")))
+
+
+def _arrows(data: DistributionData, name: str) -> go.Scatter:
+    """Arrows from each generated point along G's push, the longest 8 % of the plane wide."""
+    start = data.fake[: len(data.arrows)]
+    length = np.linalg.norm(data.arrows, axis=1).max()
+    scale = 0.08 * (data.grid_x[-1] - data.grid_x[0]) / length if length > 0 else 0.0
+    end = start + data.arrows * scale
+    xs = np.column_stack([start[:, 0], end[:, 0], np.full(len(start), np.nan)]).ravel()
+    ys = np.column_stack([start[:, 1], end[:, 1], np.full(len(start), np.nan)]).ravel()
+    symbols = np.tile(["circle", "arrow", "circle"], len(start))
+    sizes = np.tile([0, 9, 0], len(start))
+    return go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, hoverinfo="skip",
+                      line=dict(color="#475569", width=1.2),
+                      marker=dict(symbol=symbols, size=sizes, angleref="previous", color="#475569"))
+
+
+# ------------------------------------------------------------------ quality and step-by-step
+
+def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Quality over time",
+                  xaxis: str = "iteration", yaxis: str = "rate / divergence",
+                  y2axis: str = "material W1 (pixels)") -> go.Figure:
+    """JS divergence, floating material and recall (left axis, 0..1) and material W1 (right axis)."""
+    names = {"js_pca": "JS divergence (PCA grid)", "floating_rate": "floating material",
+             "recall": "recall", "material_w1": "material W1", **(names or {})}
+    colors = {"js_pca": "#2563eb", "floating_rate": "#dc2626", "recall": REAL, "material_w1": "#f59e0b"}
+    fig = go.Figure()
+    for key, color in colors.items():
+        xs = [m["iteration"] for m in metrics if key in m]
+        ys = [m[key] for m in metrics if key in m]
+        fig.add_trace(go.Scatter(x=xs, y=ys, name=names[key], mode="lines+markers", marker=dict(size=5),
+                                 line=dict(color=color, dash="dash" if key == "material_w1" else "solid"),
+                                 yaxis="y2" if key == "material_w1" else "y"))
+    fig.update_layout(title=title, xaxis_title=xaxis, margin=dict(l=45, r=55, t=40, b=40), height=320,
+                      yaxis=dict(title=yaxis, range=[-0.02, 1.02]),
+                      yaxis2=dict(title=y2axis, overlaying="y", side="right", showgrid=False, rangemode="tozero"),
+                      legend=dict(orientation="h", y=-0.25), uirevision="keep")
+    return fig
+
+
+def noise_image(noise: np.ndarray, title: str = "Noise z", xaxis: str = "latent dimension",
+                yaxis: str = "sample") -> go.Figure:
+    """The latent vectors of one step, one row per sample."""
+    fig = go.Figure(go.Heatmap(z=noise, colorscale="RdBu", zmid=0, colorbar=dict(thickness=10)))
+    fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis, height=260, margin=MARGIN)
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def score_strip(d_real: np.ndarray, d_fake: np.ndarray, title: str = "D scores of this batch",
+                names: tuple[str, str] = ("real", "generated"), xaxis: str = "D(x)") -> go.Figure:
+    """Each design of the batch as a dot at its D score: real above, generated below."""
+    fig = go.Figure()
+    for scores, name, color, y in ((d_real, names[0], REAL, 1), (d_fake, names[1], FAKE, 0)):
+        fig.add_trace(go.Scatter(x=scores, y=np.full(len(scores), y) + np.linspace(-0.15, 0.15, len(scores)),
+                                 mode="markers", name=name, marker=dict(color=color, size=8, opacity=0.7)))
+    fig.update_layout(title=title, xaxis_title=xaxis, height=220, margin=MARGIN, showlegend=False)
+    fig.update_xaxes(range=[-0.02, 1.02])
+    fig.update_yaxes(tickvals=[0, 1], ticktext=[names[1], names[0]], range=[-0.5, 1.5])
+    return fig
+
+
+def gradient_norms(norms_d: dict[str, float], norms_g: dict[str, float], title: str = "Gradient norm per layer",
+                   names: tuple[str, str] = ("discriminator", "generator"), xaxis: str = "norm (log)") -> go.Figure:
+    """Horizontal bars of each layer's gradient norm for both networks (log scale)."""
+    fig = go.Figure()
+    for norms, name, color in ((norms_d, names[0], REAL), (norms_g, names[1], FAKE)):
+        fig.add_trace(go.Bar(y=[f"{name[0].upper()}: {k}" for k in norms], x=list(norms.values()),
+                             orientation="h", name=name, marker_color=color))
+    fig.update_layout(title=title, xaxis_title=xaxis, xaxis_type="log", margin=dict(l=10, r=10, t=40, b=40),
+                      height=max(240, 22 * (len(norms_d) + len(norms_g)) + 80), showlegend=False)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
+
+
+def runs_overlay(histories: dict[str, list], key: str, title: str, xaxis: str = "iteration",
+                 yaxis: str = "") -> go.Figure:
+    """One curve per saved run for the same quantity (e.g. ``loss_g``)."""
+    fig = go.Figure()
+    for name, history in histories.items():
+        xs, ys = _records(history, key)
+        fig.add_trace(go.Scattergl(x=xs, y=ys, name=name, mode="lines"))
+    fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis, margin=MARGIN, height=320,
+                      legend=dict(orientation="h", y=-0.2))
+    return fig

@@ -1,0 +1,45 @@
+"""Helpers for the AppTest tests: open the real app script, read metrics, wait for the worker."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
+
+
+def new_app(page: str | None = None, lang: str = "en"):
+    """The app at ``page``; AppTest runs a switched-to page alone, so the language is set in state."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(MAIN, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    if page:
+        at.session_state["lang"] = lang
+        at.switch_page(page).run()
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def worker_of(at):
+    from app.state import registry
+
+    return registry().existing(at.session_state["session_key"])
+
+
+def wait_until(at, predicate, timeout: float = 120.0, what: str = "") -> None:
+    """Rerun the script (as the fragment's timer would) until ``predicate(at)`` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        at.run()
+        if predicate(at):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}: {metrics(at)}")
+
+
+def ready(at) -> bool:
+    return metrics(at).get("Status") == "paused"

@@ -1,0 +1,46 @@
+"""Every string of the app exists in English and French, with the same placeholders."""
+import re
+import string
+from pathlib import Path
+
+from app.i18n import LANGUAGES, TEXTS, text
+
+APP = Path(__file__).resolve().parents[2] / "app"
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_both_languages_have_every_key_with_the_same_placeholders():
+    assert LANGUAGES == ("en", "fr")
+    for key, pair in TEXTS.items():
+        assert len(pair) == 2 and all(pair), key
+        en, fr = pair
+        assert _fields(en) == _fields(fr), key
+
+
+def test_every_literal_key_used_by_the_app_is_in_the_table():
+    used = set()
+    for path in APP.rglob("*.py"):
+        used |= set(re.findall(r'\bT\("([a-z0-9_]+)"', path.read_text()))
+    assert used, "no T(...) call found"
+    assert sorted(used - set(TEXTS)) == []
+
+
+def test_dynamic_keys_exist():
+    from mechgan.config import ARCHITECTURES, LOSSES, OPTIMIZERS
+    from app import lab_controls, lab_views
+
+    keys = [f"choice_{c}" for c in (*ARCHITECTURES, *LOSSES, *OPTIMIZERS)]
+    keys += [f"ctl_{n}" for n in lab_controls.CONTROLS] + [f"help_{n}" for n in lab_controls.CONTROLS]
+    keys += [f"view_{v}" for v in lab_views.VIEWS] + [f"loss_note_{loss}" for loss in LOSSES]
+    keys += [f"state_{s}" for s in ("building", "paused", "playing", "waiting", "diverged", "error", "freed")]
+    keys += [f"{p}_{k}" for k in ("diverged", "d_wins", "collapse") for p in ("health", "fix")]
+    keys += ["step", "step_d", "step_g", "help_step", "help_step_d", "help_step_g"]
+    assert sorted(k for k in keys if k not in TEXTS) == []
+
+
+def test_text_formats_values_in_the_chosen_language():
+    assert text("state_waiting", "en", position=3) == "waiting, position 3"
+    assert text("state_waiting", "fr", position=3) == "en attente, position 3"

@@ -1,0 +1,126 @@
+"""The training worker and the registry with a real Trainer: commands, live changes, queue, idle cleanup, faults."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+
+from mechgan.config import TrainConfig
+from mechgan.data import load_designs
+
+from app.registry import Registry
+from app.views import ViewMaker
+from app.worker import WorkerSettings
+
+SMALL = TrainConfig(nf=8, batch_size=16, latent_dim=16)
+
+
+@pytest.fixture(scope="module")
+def views():
+    return ViewMaker(load_designs()[:300])
+
+
+@pytest.fixture
+def registry(views):
+    reg = Registry(views, max_running=1, settings=WorkerSettings(idle_pause_s=60, idle_free_s=600))
+    yield reg
+    reg.shutdown(30)
+
+
+def wait(worker, predicate, timeout=120.0, what=""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        worker.touch()
+        snap = worker.snapshot()
+        if predicate(snap):
+            return snap
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}: {worker.snapshot().state}")
+
+
+def started(registry, key="a", config=SMALL):
+    w, new = registry.worker(key, config)
+    assert new
+    wait(w, lambda s: s.state == "paused", what="build")
+    return w
+
+
+def test_step_buttons_change_only_what_they_should(registry):
+    w = started(registry)
+    snap = w.wait_applied(w.send("step_d"), 60)
+    assert snap.iteration == 0 and math.isnan(snap.history[-1]["loss_g"]) and np.isfinite(snap.history[-1]["loss_d"])
+    assert snap.samples is not None and snap.sample_scores.shape == (16,)
+    snap = w.wait_applied(w.send("step_g"), 60)
+    assert snap.iteration == 0 and math.isnan(snap.history[-1]["loss_d"]) and np.isfinite(snap.history[-1]["loss_g"])
+    snap = w.wait_applied(w.send("step"), 60)
+    assert snap.iteration == 1 and snap.state == "paused"
+    assert snap.distribution is not None and snap.distribution.scores.shape == (24, 24)
+    snap = w.wait_applied(w.send("step_detailed"), 60)
+    assert snap.iteration == 2 and set(snap.detail) >= {"noise", "fakes_before", "d_real", "grad_norms_g", "fakes_after"}
+
+
+def test_play_live_change_and_pause(registry):
+    w = started(registry)
+    w.send("play")
+    wait(w, lambda s: s.iteration >= 3, what="training")
+    w.send("set", {"lr_g": 1e-3, "loss": "hinge"})
+    snap = wait(w, lambda s: s.config.lr_g == 1e-3, what="the live change")
+    assert snap.config.loss == "hinge" and snap.config_iteration >= 3
+    wait(w, lambda s: s.iteration > snap.config_iteration, what="a step with the new settings")
+    w.wait_applied(w.send("pause"), 30)
+    stopped = wait(w, lambda s: s.state == "paused", what="pause").iteration
+    time.sleep(1.0)
+    assert w.snapshot().iteration == stopped
+
+
+def test_a_reset_only_field_is_refused_live_and_applied_by_reset(registry):
+    w = started(registry)
+    snap = w.wait_applied(w.send("set", {"nf": 4}), 30)
+    assert snap.config.nf == 8  # not a live field: ignored until Reset
+    w.send("reset", SMALL.with_changes(nf=4, seed=3))
+    snap = wait(w, lambda s: s.state == "paused" and s.config.nf == 4, what="the rebuilt run")
+    assert snap.iteration == 0 and snap.config.seed == 3
+
+
+def test_the_scheduler_queues_a_second_run_and_starts_it_when_the_first_pauses(registry):
+    a, b = started(registry, "a"), started(registry, "b")
+    a.send("play")
+    wait(a, lambda s: s.state == "playing", what="a to play")
+    b.send("play")
+    snap = wait(b, lambda s: s.state == "waiting", what="b to wait")
+    assert snap.queue_position == 1 and registry.stats().waiting == 1
+    a.send("pause")
+    wait(b, lambda s: s.state == "playing" and s.iteration > 0, what="b to train")
+    assert registry.stats().training == 1
+
+
+def test_an_idle_run_pauses_then_is_freed(views):
+    reg = Registry(views, max_running=2, settings=WorkerSettings(idle_pause_s=1.0, idle_free_s=3.0))
+    w, _ = reg.worker("idle", SMALL)
+    wait(w, lambda s: s.state == "paused", what="build")
+    w.send("play")
+    wait(w, lambda s: s.iteration > 0, what="training")
+    deadline = time.monotonic() + 30  # nobody polls any more
+    while w.snapshot().message != "idle" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert w.snapshot().state == "paused" and w.snapshot().message == "idle"
+    w.join(30)
+    assert not w.is_alive() and reg.stats().live_workers == 0 and reg.existing("idle") is None
+
+
+def test_a_failing_step_shows_an_error_and_reset_recovers(registry, monkeypatch):
+    w = started(registry)
+    boom = RuntimeError("simulated failure")
+
+    def failing_step():
+        raise boom
+
+    w.wait_applied(w.send("step"), 60)
+    monkeypatch.setattr(w._trainer, "step", failing_step)
+    snap = w.wait_applied(w.send("step"), 30)
+    assert snap.state == "error" and "simulated failure" in snap.message and w.is_alive()
+    w.send("reset", SMALL)
+    snap = wait(w, lambda s: s.state == "paused", what="recovery")
+    assert snap.iteration == 0 and not snap.message

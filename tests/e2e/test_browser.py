@@ -1,0 +1,142 @@
+"""The lab in headless Chromium: Play trains, a learning rate changes live, Pause stops, every page renders.
+
+Screenshots of every page (Lab in both languages) go to $MECHGAN_SCREENSHOTS (default: a temp folder).
+"""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+pytestmark = pytest.mark.timeout(600)
+
+LOAD_S = 300  # first page: TensorFlow import and the first trace, on a busy 2-core machine
+
+
+def metric(page, label: str) -> str:
+    """The value of the metric ``label``, or "" while the page does not show it."""
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    try:  # the live fragment redraws the metrics every 0.4 s: an element may vanish under us
+        return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=2000)
+    except PlaywrightError:
+        return ""
+
+
+def iteration(page) -> int:
+    return int(re.sub(r"\D", "", metric(page, "Iteration")) or 0)
+
+
+def loss_points(page) -> int:
+    """Points of the D-loss curve in the first Plotly chart of the page (-1 when there is none)."""
+    return page.evaluate("""() => { const p = document.querySelector('.js-plotly-plot');
+                                    return p && p.data ? p.data[0].x.length : -1; }""")
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")  # the page at that moment is in the screenshots
+
+
+def button(page, name: str):
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def shoot(page, folder, name: str) -> None:
+    page.wait_for_timeout(800)  # let Plotly finish drawing
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def open_page(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_train_change_pause_and_screenshots(server, browser, screenshots):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.set_default_timeout(60_000)  # a busy 2-core machine is slow to answer
+    try:
+        scenario(page, server, screenshots)
+    except Exception:
+        page.screenshot(path=str(screenshots / "failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def scenario(page, server, screenshots) -> None:
+    page.goto(server, timeout=120_000)
+    wait_for(lambda: metric(page, "Status") == "paused", LOAD_S, "the worker to build its networks")
+    no_exception(page)
+    assert iteration(page) == 0
+
+    button(page, "Play").click()
+    wait_for(lambda: iteration(page) >= 5, 180, "the iteration counter to advance")
+    first_iter, first_points = iteration(page), loss_points(page)
+    wait_for(lambda: iteration(page) > first_iter + 2 and loss_points(page) > first_points, 120,
+             f"the counter and the loss chart to advance from {first_iter} and {first_points} points")
+
+    # change G's learning rate while training: one notch up on the log scale
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Learning rate of G").get_by_role("slider")
+    before = slider.get_attribute("aria-valuetext")
+    slider.focus()
+    slider.press("ArrowRight")
+    wait_for(lambda: slider.get_attribute("aria-valuetext") != before, 10, "the slider to move")
+    changed_at = iteration(page)
+    wait_for(lambda: iteration(page) > changed_at + 2, 120, "training to go on after the change")
+    assert page.get_by_text("Press Reset").count() == 0  # a live field needs no reset
+    no_exception(page)
+    shoot(page, screenshots, "lab-training-en")
+
+    button(page, "Pause").click()
+    wait_for(lambda: metric(page, "Status") == "paused", 90, "the run to pause")
+    stopped = iteration(page)
+    page.wait_for_timeout(2500)
+    assert iteration(page) == stopped
+
+    for view, name in (("Distribution", "lab-distribution-en"), ("Quality", "lab-quality-en"),
+                       ("Timeline", "lab-timeline-en")):
+        page.get_by_role("radio", name=view).or_(page.get_by_role("button", name=view, exact=True)).first.click()
+        page.wait_for_timeout(1500)
+        no_exception(page)
+        shoot(page, screenshots, name)
+    page.get_by_role("radio", name="Step by step").or_(
+        page.get_by_role("button", name="Step by step", exact=True)).first.click()
+    button(page, "Run one iteration in slow motion").click()
+    page.get_by_text("6 · The designs after the update").wait_for(timeout=30_000)
+    no_exception(page)
+    shoot(page, screenshots, "lab-step-by-step-en")
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("Save run").click()
+    name = page.get_by_role("textbox", name="Run name")
+    name.fill("e2e-run")
+    name.press("Enter")
+    button(page, "Save").click()
+    page.get_by_text("Saved in").wait_for(timeout=30_000)
+
+    for title, name in (("Data", "data-en"), ("Architectures", "architectures-en"), ("Runs", "runs-en")):
+        open_page(page, title)
+        page.wait_for_timeout(3000 if title == "Runs" else 1500)
+        page.locator('[data-testid="stSpinner"]').wait_for(state="detached", timeout=60_000)
+        no_exception(page)
+        assert page.get_by_text("Something went wrong").count() == 0
+        shoot(page, screenshots, name)
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("FR", exact=True).first.click()
+    page.get_by_text("Comparer les entraînements").wait_for(timeout=10_000)
+    shoot(page, screenshots, "runs-fr")
+    for title, name in (("Lab", "lab-fr"), ("Données", "data-fr"), ("Architectures", "architectures-fr")):
+        open_page(page, title)
+        page.wait_for_timeout(2000)
+        no_exception(page)
+        shoot(page, screenshots, name)
+    assert page.get_by_text("Générateur G").count() > 0  # the last page, Architectures, in French

@@ -1,0 +1,87 @@
+"""Training-view figures: built from real records and a real (tiny) Trainer, checked on their data."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mechgan import training_figures as tf_fig
+from mechgan.config import TrainConfig
+from mechgan.data import fit_pca, load_designs
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    from mechgan.training import Trainer
+
+    t = Trainer(TrainConfig(nf=4, latent_dim=8, batch_size=8), load_designs()[:64])
+    t.run(2)
+    return t
+
+
+def test_loss_curves_skip_the_nan_of_a_lone_step():
+    history = [{"iteration": 0, "loss_d": 1.0, "loss_g": math.nan, "d_real": 0.6, "d_fake": 0.4},
+               {"iteration": 1, "loss_d": 0.9, "loss_g": 2.0, "d_real": 0.7, "d_fake": 0.3}]
+    fig = tf_fig.loss_curves(history)
+    assert list(fig.data[0].x) == [0, 1] and list(fig.data[1].x) == [1]
+    fig = tf_fig.d_score_curves(history)
+    assert list(fig.data[1].y) == [0.4, 0.3]
+
+
+def test_sample_grid_places_each_design_in_its_cell_with_its_score():
+    samples = -np.ones((3, 50, 50), np.float32)
+    samples[1] = 1.0  # the second design is all solid
+    fig = tf_fig.sample_grid(samples, np.array([0.1, 0.9, 0.5]), cols=2)
+    z = np.array(fig.data[0].z, dtype=float)
+    cell = 50 + 6
+    assert np.all(z[6:56, cell:cell + 50] == 1.0) and np.all(z[6:56, :50] == 0.0)
+    assert np.isnan(z[6:56, 50:cell]).all()  # the gap between cells
+    assert [a.text for a in fig.layout.annotations] == ["D 0.10", "D 0.90", "D 0.50"]
+
+
+def test_material_comparison_histograms_the_given_levels():
+    fig = tf_fig.material_comparison(np.array([100, 200]), np.array([300]))
+    assert list(fig.data[0].x) == [100, 200] and list(fig.data[1].x) == [300]
+    assert tf_fig.material_levels(np.ones((2, 50, 50), np.float32)).tolist() == [2500, 2500]
+
+
+def test_distribution_data_projects_samples_and_gradients_on_the_plane(trainer):
+    designs = load_designs()[:64]
+    pca = fit_pca(designs, 5)
+    real = pca.project(designs, 2)
+    noise = np.random.default_rng(0).standard_normal((12, 8)).astype(np.float32)
+    data = tf_fig.distribution_data(trainer, pca, real, noise, tf_fig.plane_extent(real), grid=6, arrows=4)
+    assert data.scores.shape == (6, 6) and ((0 <= data.scores) & (data.scores <= 1)).all()
+    assert data.fake.shape == (12, 2) and data.arrows.shape == (4, 2) and data.fake_levels.shape == (12,)
+    fakes01 = (trainer.generate(noise=noise) + 1) / 2
+    assert np.allclose(data.fake, pca.project(fakes01, 2), atol=1e-4)
+    grads = trainer.generator_gradients(noise[:4]).reshape(4, -1)
+    assert np.allclose(data.arrows, 0.5 * grads @ pca.components[:2].T, rtol=1e-3, atol=1e-6)
+
+
+def test_distribution_view_draws_only_the_chosen_layers(trainer):
+    designs = load_designs()[:64]
+    pca = fit_pca(designs, 5)
+    real = pca.project(designs, 2)
+    noise = np.random.default_rng(0).standard_normal((8, 8)).astype(np.float32)
+    data = tf_fig.distribution_data(trainer, pca, real, noise, tf_fig.plane_extent(real), grid=5, arrows=3)
+    full = tf_fig.distribution_view(data)
+    assert [t.type for t in full.data] == ["heatmap", "scattergl", "scattergl", "scatter"]
+    assert [t.name for t in tf_fig.distribution_view(data, layers=("real",)).data] == ["real"]
+    xs = np.array(full.data[3].x, dtype=float).reshape(-1, 3)  # start, end, gap per arrow
+    lengths = np.hypot(xs[:, 1] - xs[:, 0], np.array(full.data[3].y, dtype=float).reshape(-1, 3)[:, 1]
+                       - np.array(full.data[3].y, dtype=float).reshape(-1, 3)[:, 0])
+    assert lengths.max() == pytest.approx(0.08 * (data.grid_x[-1] - data.grid_x[0]), rel=1e-4)
+
+
+def test_metric_and_step_figures():
+    metrics = [{"iteration": 10, "js_pca": 0.5, "floating_rate": 0.2, "recall": 0.1, "material_w1": 0.05}]
+    fig = tf_fig.metric_curves(metrics)
+    assert [t.yaxis for t in fig.data] == ["y", "y", "y", "y2"]
+    fig = tf_fig.gradient_norms({"conv1": 0.5}, {"dense": 2.0})
+    assert list(fig.data[0].x) == [0.5] and list(fig.data[1].y) == ["G: dense"]
+    fig = tf_fig.score_strip(np.array([0.9, 0.8]), np.array([0.1]))
+    assert list(fig.data[0].x) == [0.9, 0.8]
+    fig = tf_fig.runs_overlay({"a": [{"iteration": 1, "loss_g": 1.0}], "b": []}, "loss_g", "G loss")
+    assert [t.name for t in fig.data] == ["a", "b"]
