@@ -31,19 +31,6 @@ from app.lab_controls import CONTROLS  # noqa: E402  (the sliders the students m
 SMALL = TrainConfig(nf=4, latent_dim=8, batch_size=8, seed=0)
 
 
-@pytest.fixture(scope="module")
-def designs():
-    return data.load_designs()[:64]
-
-
-@pytest.fixture
-def eager():
-    """The same numerics without tracing every config: keeps the many small runs fast."""
-    tf.config.run_functions_eagerly(True)
-    yield
-    tf.config.run_functions_eagerly(False)
-
-
 def _finite_state(t: Trainer) -> bool:
     return bool(np.isfinite(t.generate(n=4)).all() and np.isfinite(t.d_scores(t.generate(n=4))).all())
 

@@ -13,19 +13,6 @@ SMALL = TrainConfig(nf=4, latent_dim=8, batch_size=8, seed=0)
 
 
 @pytest.fixture(scope="module")
-def designs():
-    return data.load_designs()[:64]
-
-
-@pytest.fixture
-def eager():
-    """Skip tracing where a test only needs the numerics (same code, run eagerly): keeps the suite fast."""
-    tf.config.run_functions_eagerly(True)
-    yield
-    tf.config.run_functions_eagerly(False)
-
-
-@pytest.fixture(scope="module")
 def trainer(designs):
     return Trainer(SMALL, designs)
 
