@@ -131,6 +131,7 @@ class BatchNorm:
 class Activation:
     kind: str  # "leaky_relu", "relu" or "tanh"
     alpha: float = 0.2
+    gain: float = 1.0  # tanh(gain * x): a steeper tanh commits pixels to solid or void sooner
 
     def out_shape(self, shape):
         return shape
@@ -138,7 +139,7 @@ class Activation:
     def __call__(self, x, w, training, rng):
         if self.kind == "leaky_relu":
             return tf.nn.leaky_relu(x, self.alpha)
-        return tf.nn.relu(x) if self.kind == "relu" else tf.tanh(x)
+        return tf.nn.relu(x) if self.kind == "relu" else tf.tanh(self.gain * x)
 
 
 @dataclass(frozen=True)
@@ -222,11 +223,13 @@ def _tutorial_discriminator() -> tuple:
 def _nf_generator(nf: int) -> tuple:
     # The last convolution works at 25x25 and a bilinear resize draws the 50x50
     # design: boundaries stay smooth and no isolated pixel can appear on its own.
+    # The steep tanh(3x) leaves fewer grey pixels, so fewer fragments break off
+    # when designs are thresholded (floating rate ~0.30-0.40 vs ~0.37-0.47 at 600-1100 iterations).
     return (Dense("dense", 7 * 7 * 4 * nf, bias=False), BatchNorm("bn0"), Activation("relu"),
             Reshape((7, 7, 4 * nf)),
             Upsample(13), Conv("conv1", 2 * nf, 3, bias=False), BatchNorm("bn1"), Activation("relu"),
             Upsample(25), Conv("conv2", nf, 3, bias=False), BatchNorm("bn2"), Activation("relu"),
-            Conv("conv3", 1, 3), Upsample(SIZE, "bilinear"), Activation("tanh"))
+            Conv("conv3", 1, 3), Upsample(SIZE, "bilinear"), Activation("tanh", gain=3.0))
 
 
 def _nf_discriminator(nf: int) -> tuple:
@@ -362,7 +365,8 @@ def _describe(layer) -> str:
         sn = ", spectral norm" if getattr(layer, "spectral", False) else ""
         return f"{kind} {layer.kernel}x{layer.kernel}, stride {layer.stride}{sn}"
     if isinstance(layer, Activation):
-        return {"leaky_relu": f"LeakyReLU({layer.alpha:g})", "relu": "ReLU", "tanh": "tanh"}[layer.kind]
+        return {"leaky_relu": f"LeakyReLU({layer.alpha:g})", "relu": "ReLU",
+                "tanh": "tanh" if layer.gain == 1 else f"tanh({layer.gain:g}x)"}[layer.kind]
     if isinstance(layer, Upsample):
         return f"Upsample ({layer.method})"
     if isinstance(layer, Dropout):
