@@ -82,21 +82,23 @@ def flag_encrypted(archive: bytes) -> bytes:
     return bytes(raw)
 
 
-def set_method(archive: bytes, method: int) -> bytes:
+def _patch_headers(archive: bytes, local_at: int, central_at: int, fmt: str, value: int) -> bytes:
+    """Write one field of the first entry in both its local and its central-directory header."""
     raw = bytearray(archive)
-    raw[8:10] = struct.pack("<H", method)
-    central = raw.find(b"PK\x01\x02")
-    raw[central + 10:central + 12] = struct.pack("<H", method)
+    field = struct.pack(fmt, value)
+    raw[local_at:local_at + len(field)] = field
+    central = raw.find(b"PK\x01\x02") + central_at
+    raw[central:central + len(field)] = field
     return bytes(raw)
+
+
+def set_method(archive: bytes, method: int) -> bytes:
+    return _patch_headers(archive, 8, 10, "<H", method)
 
 
 def lying_size(archive: bytes, size: int) -> bytes:
     """Declare an uncompressed size (local and central header) the data does not have."""
-    raw = bytearray(archive)
-    raw[22:26] = struct.pack("<I", size)
-    central = raw.find(b"PK\x01\x02")
-    raw[central + 24:central + 28] = struct.pack("<I", size)
-    return bytes(raw)
+    return _patch_headers(archive, 22, 24, "<I", size)
 
 
 def corrupt_deflate(archive: bytes, name: str) -> bytes:
