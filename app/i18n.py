@@ -68,6 +68,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help_k_d": ("How many times D learns in one iteration.", "Combien de fois D apprend pendant une itération."),
     "ctl_k_g": ("G updates per step (k_g)", "Mises à jour de G par pas (k_g)"),
     "help_k_g": ("How many times G learns in one iteration.", "Combien de fois G apprend pendant une itération."),
+    "ctl_speck_weight": ("Speck penalty (μ)", "Pénalité des îlots (μ)"),
+    "help_speck_weight": ("How much G pays for small bits of material cut off from the structure (they carry no "
+                          "load). 0: the plain GAN loss, and stray specks appear.",
+                          "Ce que paie G pour les petits morceaux de matière détachés de la structure (ils ne "
+                          "portent rien). 0 : la perte GAN seule, et des îlots parasites apparaissent."),
     "ctl_batch_size": ("Batch size", "Taille de lot"),
     "help_batch_size": ("Designs per update: bigger is smoother but slower.",
                         "Pièces par mise à jour : plus grand est plus régulier mais plus lent."),
@@ -116,6 +121,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "({cap} à la fois au plus)"),
     "msg_freed": ("Your run was closed after a long inactivity; a new one has started.",
                   "Votre entraînement a été fermé après une longue inactivité ; un nouveau a démarré."),
+    "msg_switched": ("New training data: a new run has started on it.",
+                     "Nouvelles données d'entraînement : un nouvel entraînement a démarré."),
+    "lab_own_designs": ("Training on your {count} uploaded designs (Data page).",
+                        "Entraînement sur vos {count} pièces téléversées (page Données)."),
     "msg_idle": ("Paused because this tab stopped refreshing. Press Play to go on.",
                  "En pause car cet onglet ne se rafraîchissait plus. Appuyez sur Lecture pour continuer."),
     "worker_error": ("Training stopped with an error: {error}. Change a setting and press Reset.",
@@ -222,6 +231,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- health
     "health_diverged": ("The run diverged: a loss became infinite or NaN.",
                         "L'entraînement a divergé : une perte est devenue infinie ou NaN."),
+    "diverged_at": ("at iteration {iteration}", "à l'itération {iteration}"),
     "fix_diverged": ("Lower both learning rates (e.g. 2e-4) and press Reset.",
                      "Baissez les deux taux d'apprentissage (par ex. 2e-4) et réinitialisez."),
     "health_d_wins": ("The discriminator wins: it rejects every generated design and G no longer improves.",
@@ -263,6 +273,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "row_axis": ("load position (node row on the right edge)", "position de la charge (ligne sur le bord droit)"),
     "load_cases_caption": ("Each design answers one load case; colour: its volume fraction.",
                            "Chaque pièce répond à un cas de charge ; couleur : sa fraction volumique."),
+    # ---------------------------------------------------------------- data page: the student's own designs
+    "upload_title": ("Your own designs", "Vos propres pièces"),
+    "upload_intro": ("Train the GAN on designs of your own. They stay in this browser session: nobody else sees "
+                     "them and nothing is saved on the server.",
+                     "Entraînez le GAN sur vos propres pièces. Elles restent dans cette session du navigateur : "
+                     "personne d'autre ne les voit et rien n'est enregistré sur le serveur."),
+    "upload_label": ("Dataset file (.npy, .npz or .zip)", "Fichier de données (.npy, .npz ou .zip)"),
+    "help_upload": ("An .npy or .npz array of shape (N, 50, 50) with values in [0, 1] (or 0–255 as uint8), or a "
+                    ".zip of 50×50 PNG images. At most {mb} MB, at least {min} designs; pixels ≥ 0.5 are material.",
+                    "Un tableau .npy ou .npz de forme (N, 50, 50), valeurs dans [0, 1] (ou 0–255 en uint8), ou un "
+                    ".zip d'images PNG 50×50. Au plus {mb} Mo, au moins {min} pièces ; les pixels ≥ 0,5 sont de "
+                    "la matière."),
+    "upload_error": ("This file cannot be used: {error}", "Ce fichier est inutilisable : {error}"),
+    "upload_shown": ("Your designs ({name})", "Vos pièces ({name})"),
+    "btn_train_on_upload": ("Train on these designs", "Entraîner sur ces pièces"),
+    "help_train_on_upload": ("The Lab starts a new run on these designs, for this browser session only.",
+                             "Le Lab démarre un nouvel entraînement sur ces pièces, pour cette session seulement."),
+    "lab_on_upload": ("The Lab trains on your {count} designs.", "Le Lab s'entraîne sur vos {count} pièces."),
+    "open_lab": ("Open the Lab", "Ouvrir le Lab"),
+    "btn_back_to_shipped": ("Back to the shipped designs", "Revenir aux pièces fournies"),
+    "help_back_to_shipped": ("The Lab starts a new run on the designs shipped with mechgan.",
+                             "Le Lab démarre un nouvel entraînement sur les pièces fournies avec mechgan."),
     # ---------------------------------------------------------------- architectures page
     "arch_title": ("The networks and their game", "Les réseaux et leur jeu"),
     "arch_intro": ("Layer by layer, what G and D compute, and the losses they minimize.",
@@ -284,6 +316,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "loss_note_wgan_gp": ("D becomes a critic estimating a distance between distributions; the penalty keeps it "
                           "smooth.", "D devient un critique qui estime une distance entre distributions ; la "
                           "pénalité le garde régulier."),
+    "speck_title": ("G's speck penalty", "Pénalité des îlots pour G"),
+    "speck_note": ("Added to G's loss whatever the objective: the solid mass of the specks (pieces of at most 30 "
+                   "pixels cut off from the main structure) of each generated design. D alone is slow to notice a "
+                   "few stray pixels; a mechanical part cannot have them.",
+                   "Ajoutée à la perte de G quel que soit l'objectif : la masse de matière des îlots (morceaux d'au "
+                   "plus 30 pixels détachés de la structure principale) de chaque pièce générée. D seul remarque "
+                   "mal quelques pixels isolés ; une pièce mécanique ne peut pas en avoir."),
     # ---------------------------------------------------------------- runs page
     "runs_title": ("Compare saved runs", "Comparer les entraînements"),
     "runs_intro": ("Save runs from the Lab (sidebar, Save run), then compare them here, e.g. both learning "

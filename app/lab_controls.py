@@ -1,7 +1,7 @@
 """The Lab sidebar: preset, hyperparameters and the run buttons.
 
 Widgets keep their values in ``st.session_state["cfg_<field>"]``.  A change of a
-live field (learning rates, optimizers, loss, k_d, k_g) goes to the worker at
+live field (learning rates, optimizers, loss, k_d, k_g, speck penalty) goes to the worker at
 once and applies at its next step; the other fields wait for Reset.
 """
 from __future__ import annotations
@@ -38,6 +38,7 @@ CONTROLS: dict[str, tuple[str, tuple]] = {
     "loss": ("select", LOSSES),
     "k_d": ("steps", tuple(range(1, 11))),
     "k_g": ("steps", tuple(range(1, 11))),
+    "speck_weight": ("steps", (0.0, 1.0, 3.0, 10.0, 30.0, 100.0)),
     "batch_size": ("steps", (8, 16, 32, 64, 128, 256)),
     "seed": ("number", ()),
 }

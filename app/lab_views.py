@@ -53,7 +53,7 @@ def _num(value) -> str:
 def health(snap: Snapshot, views: ViewMaker) -> None:
     for key in diagnose(snap, views.real_diversity):
         box = st.error if key == "diverged" else st.warning
-        detail = f" ({snap.message})" if key == "diverged" and snap.message else ""
+        detail = f" ({T('diverged_at', iteration=snap.iteration)})" if key == "diverged" else ""
         box(f"**{T(f'health_{key}')}**{detail}  \n{T(f'fix_{key}')}", icon=":material/health_and_safety:")
 
 

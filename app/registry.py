@@ -6,11 +6,16 @@ Nothing here calls Streamlit; ``app.state`` wraps :func:`Registry` in
 from __future__ import annotations
 
 import atexit
+import ctypes
+import gc
 import logging
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
+
+import numpy as np
 
 from mechgan.config import TrainConfig
 
@@ -19,6 +24,9 @@ from app.views import ViewMaker
 from app.worker import Snapshot, Worker, WorkerSettings
 
 log = logging.getLogger(__name__)
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+SWITCH_INTERVAL_S = 0.001
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,31 @@ class RegistryStats:
 
     def __str__(self) -> str:
         return f"live_workers={self.live_workers} training={self.training} waiting={self.waiting}"
+
+
+def _glibc():
+    """The C library when it is glibc (the Docker image's), else None."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+def limit_malloc_arenas(count: int = 2) -> None:
+    """Few malloc arenas: with one per thread, memory freed by a closed run stays scattered and unreturnable."""
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(M_ARENA_MAX, count)
+
+
+def return_memory() -> None:
+    """Collect a freed run's cycles and hand the pages back to the OS (glibc keeps them otherwise),
+    so the server's memory returns to its baseline once a class leaves."""
+    gc.collect()
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def bound_tf_threads(max_running: int) -> None:
@@ -54,15 +87,20 @@ class Registry:
         self.settings = settings or WorkerSettings(idle_pause_s=env_number("MECHGAN_IDLE_PAUSE_S", 60.0),
                                                    idle_free_s=env_number("MECHGAN_IDLE_FREE_S", 600.0))
         self._views = views
+        # The training threads release the GIL at every TensorFlow op and must win it back from the
+        # page threads: a shorter switch interval than Python's 5 ms keeps them from queueing behind.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         self._ready = threading.Event()
         # TensorFlow and the shared data load beside the first page, which then shows at once
         threading.Thread(target=self._warm_up, name="mechgan-warm-up", daemon=True).start()
         self._workers: dict[str, Worker] = {}
+        self._designs: dict[str, np.ndarray | None] = {}  # what each session's worker trains on
         self._lock = threading.Lock()
         atexit.register(self.shutdown)  # never let the interpreter kill a thread inside a TF op
 
     def _warm_up(self) -> None:
         try:
+            limit_malloc_arenas()  # before TensorFlow starts its thread pools
             bound_tf_threads(self.max_running)
             if self._views is None:
                 self._views = ViewMaker()
@@ -77,18 +115,23 @@ class Registry:
             raise RuntimeError("the dataset could not be loaded; see the server log")
         return self._views
 
-    def views_ready(self) -> bool:
-        return self._ready.is_set() and self._views is not None
+    def worker(self, key: str, config: TrainConfig, designs: np.ndarray | None = None) -> tuple[Worker, bool]:
+        """The session's worker, started with ``config`` if it has none; True if it is new.
 
-    def worker(self, key: str, config: TrainConfig) -> tuple[Worker, bool]:
-        """The session's worker, started with ``config`` if it has none; True if it is new."""
+        ``designs`` are the session's own designs (None: the shared dataset); they get views of
+        their own, held by that worker alone.  A worker on other designs is stopped and replaced.
+        """
         with self._lock:
             w = self._workers.get(key)
             if w is not None and w.is_alive():
-                w.touch()
-                return w, False
-            w = Worker(key, config, self.scheduler, lambda: self.views, self.settings, on_exit=self._forget)
+                if self._designs.get(key) is designs:
+                    w.touch()
+                    return w, False
+                w.send("stop")
+            views = (lambda: self.views) if designs is None else (lambda: ViewMaker(designs))
+            w = Worker(key, config, self.scheduler, views, self.settings, on_exit=self._forget)
             self._workers[key] = w
+            self._designs[key] = designs
         w.start()
         return w, True
 
@@ -96,6 +139,11 @@ class Registry:
         with self._lock:
             w = self._workers.get(key)
         return w if w is not None and w.is_alive() else None
+
+    def views_of(self, key: str) -> ViewMaker | None:
+        """The views of the session's run (shared or its own designs'), None while they load."""
+        w = self.existing(key)
+        return None if w is None else w.views
 
     def snapshot(self, key: str) -> Snapshot | None:
         w = self.existing(key)
@@ -124,3 +172,5 @@ class Registry:
         with self._lock:
             if self._workers.get(key) is threading.current_thread():
                 del self._workers[key]
+                del self._designs[key]
+        return_memory()

@@ -22,7 +22,7 @@ from mechgan.config import LIVE_FIELDS, TrainConfig
 
 log = logging.getLogger(__name__)
 
-HISTORY_SHOWN = 2000  # records sent to the charts (older ones are thinned)
+HISTORY_SHOWN = 600  # records sent to the charts at each refresh (older ones are thinned)
 TIMELINE_MAX = 120  # sample grids kept for the timeline slider
 PUBLISH_EVERY_S = 0.1
 
@@ -70,9 +70,9 @@ class _Budget:
 class WorkerSettings:
     idle_pause_s: float = 60.0
     idle_free_s: float = 600.0
-    samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.04))
-    distribution: _Budget = field(default_factory=lambda: _Budget(1.0, 0.03))
-    metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.03))
+    samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.03))
+    distribution: _Budget = field(default_factory=lambda: _Budget(1.0, 0.02))
+    metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.02))
     metric_samples: int = 256
 
 
@@ -123,6 +123,22 @@ class Worker(threading.Thread):
 
     def snapshot(self) -> Snapshot:
         return self._snapshot
+
+    def wait_until(self, predicate: Callable[[Snapshot], bool], timeout: float, poll: float = 0.02) -> Snapshot:
+        """Poll (keeping the run alive) until ``predicate(snapshot)``; TimeoutError names the state reached."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.touch()
+            snap = self._snapshot
+            if predicate(snap):
+                return snap
+            time.sleep(poll)
+        raise TimeoutError(f"worker still {self._snapshot.state} after {timeout:g} s")
+
+    @property
+    def views(self):
+        """The run's ViewMaker (its data, PCA plane...), None until the thread has it."""
+        return self._views
 
     def touch(self) -> None:
         """The page is still polling: keep the run alive."""
@@ -320,8 +336,8 @@ class Worker(threading.Thread):
     def _make_metrics(self) -> None:
         t = self._trainer
         metrics = self._snapshot.metrics
-        if metrics and metrics[-1]["iteration"] == t.iteration:
-            return
+        if t.iteration == 0 or (metrics and metrics[-1]["iteration"] == t.iteration):
+            return  # an untrained G says nothing; building a run stays quick for a whole class
         report = self._views.metrics(t, self._settings.metric_samples)
         if report is not None:
             self._update(metrics=metrics + ({"iteration": t.iteration, **report},))

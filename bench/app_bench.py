@@ -54,18 +54,18 @@ def simulated_page(snap) -> None:
 
 def app_rate(registry: Registry, config: TrainConfig, seconds: float, key: str) -> float:
     w, _ = registry.worker(key, config)
-    _wait(w, lambda s: s.state == "paused", 300)
+    w.wait_until(lambda s: s.state == "paused", 300)
     w.wait_applied(w.send("step"), 120)
     w.wait_applied(w.send("step"), 120)  # traced, views computed once
     w.send("play")
-    snap = _wait(w, lambda s: s.state == "playing" and s.iteration >= 3, 120)
+    snap = w.wait_until(lambda s: s.state == "playing" and s.iteration >= 3, 120)
     start, i0 = time.perf_counter(), snap.iteration
     while time.perf_counter() - start < seconds:
         w.touch()
         simulated_page(w.snapshot())
         time.sleep(POLL_S)
     w.send("pause")
-    end = _wait(w, lambda s: s.state == "paused", 60)
+    end = w.wait_until(lambda s: s.state == "paused", 60)
     elapsed = time.perf_counter() - start
     rate = (end.iteration - i0) / elapsed
     w.send("stop")
@@ -75,31 +75,20 @@ def app_rate(registry: Registry, config: TrainConfig, seconds: float, key: str) 
 
 def lr_latency(registry: Registry, config: TrainConfig, trials: int) -> list[float]:
     w, _ = registry.worker("latency", config)
-    _wait(w, lambda s: s.state == "paused", 300)
+    w.wait_until(lambda s: s.state == "paused", 300)
     w.send("play")
-    _wait(w, lambda s: s.iteration >= 3, 120)
+    w.wait_until(lambda s: s.iteration >= 3, 120)
     times = []
     for i in range(trials):
         lr = 1e-4 * (i + 2)
         start = time.perf_counter()
         w.send("set", {"lr_g": lr})
-        _wait(w, lambda s: s.config.lr_g == lr and s.iteration > s.config_iteration, 30, poll=0.002)
+        w.wait_until(lambda s: s.config.lr_g == lr and s.iteration > s.config_iteration, 30, poll=0.002)
         times.append(time.perf_counter() - start)
         time.sleep(0.3)
     w.send("stop")
     w.join(60)
     return times
-
-
-def _wait(worker, predicate, timeout: float, poll: float = 0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        worker.touch()
-        snap = worker.snapshot()
-        if predicate(snap):
-            return snap
-        time.sleep(poll)
-    raise TimeoutError(f"worker stuck in state {worker.snapshot().state}")
 
 
 def server_start_to_interactive() -> tuple[float, float]:

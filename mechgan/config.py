@@ -11,7 +11,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 # (architecture, nf, latent size, batch size, seed) needs a reset.
 LIVE_FIELDS = frozenset({
     "lr_g", "lr_d", "optimizer_g", "optimizer_d", "beta1", "beta2", "momentum",
-    "loss", "k_d", "k_g", "label_smoothing", "instance_noise", "gp_weight", "ema",
+    "loss", "k_d", "k_g", "label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight",
 })
 
 
@@ -37,6 +37,9 @@ class TrainConfig:
     gp_weight: float = 10.0
     # Samples come from an exponential moving average of G's weights (0: from G itself).
     ema: float = 0.99
+    # Weight of G's speck penalty (mechgan.losses.speck_penalty): small pieces cut off from
+    # the structure cost G this much per 100 solid pixels.  0 gives the plain GAN objective.
+    speck_weight: float = 10.0
 
     def __post_init__(self) -> None:
         _check_choice("architecture", self.architecture, ARCHITECTURES)
@@ -51,6 +54,8 @@ class TrainConfig:
                 raise ValueError(f"{name} must be in (0, 10], got {getattr(self, name)}")
         if not 0 <= self.ema < 1:
             raise ValueError(f"ema must be in [0, 1), got {self.ema}")
+        if not 0 <= self.speck_weight <= 1000:
+            raise ValueError(f"speck_weight must be in [0, 1000], got {self.speck_weight}")
         if not 0 <= self.label_smoothing < 0.5:
             raise ValueError(f"label_smoothing must be in [0, 0.5), got {self.label_smoothing}")
 

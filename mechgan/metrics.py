@@ -37,6 +37,9 @@ SEED = 0
 # Two points this close in PCA space (pixel units) are one point: the same
 # design projected in two batches can differ by float32 rounding.
 _TIE = 1e-3
+SPECK_PIXELS = 30  # a cut-off piece this small is a speck (see speck_mask)
+_STRUCTURE_8 = np.zeros((3, 3, 3), dtype=bool)
+_STRUCTURE_8[1] = True  # 8-connectivity within a design, none across designs
 
 
 # ---------------------------------------------------------------- the metrics
@@ -327,12 +330,48 @@ def _js_grid(gen_xy: np.ndarray, real_xy: np.ndarray, bins: int) -> float:
 def _pieces(designs: np.ndarray) -> np.ndarray:
     """Number of 8-connected solid pieces of each design, in one labelling pass."""
     d = _as_designs(designs)
-    structure = np.zeros((3, 3, 3), dtype=bool)
-    structure[1] = True  # 8-connectivity within a design, none across designs
-    labels, count = ndimage.label(d, structure=structure)
+    labels, count = _label(d)
+    return np.bincount(_owners(labels, count)[1:], minlength=len(d))
+
+
+def _label(designs: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected labels of a stack of bool designs, in one pass (no piece spans two designs)."""
+    return ndimage.label(designs, structure=_STRUCTURE_8)
+
+
+def _owners(labels: np.ndarray, count: int) -> np.ndarray:
+    """The design each label belongs to (label 0, the void, maps to design 0)."""
     owner = np.zeros(count + 1, dtype=int)
-    owner[labels.ravel()] = np.repeat(np.arange(len(d)), d.shape[1] * d.shape[2])
-    return np.bincount(owner[1:], minlength=len(d))
+    owner[labels.ravel()] = np.repeat(np.arange(len(labels)), labels[0].size)
+    return owner
+
+
+def speck_mask(images: np.ndarray, max_pixels: int = SPECK_PIXELS, level: float = 0.0) -> np.ndarray:
+    """1.0 on the specks and the void ring around them, 0.0 elsewhere, for (N, H, W[, 1]) images in [-1, 1].
+
+    Pieces are traced on the pixels above ``level``.  A speck is a piece of at
+    most ``max_pixels`` cut off from its design's main piece (the largest one
+    touching the clamped edge, else the largest).  Specks are what make most
+    generated designs count as floating.
+    """
+    x = np.asarray(images)
+    solid = (x[..., 0] if x.ndim == 4 else x) > level
+    labels, count = _label(solid)
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    owner = _owners(labels, count)
+    clamped = np.zeros(count + 1, dtype=bool)
+    clamped[labels[:, :, 0]] = True
+    rank = sizes + clamped * labels[0].size  # a clamped piece beats any free one
+    rank[0] = -1
+    by_design = np.lexsort((rank, owner))  # each design's labels, best last
+    last = np.r_[owner[by_design][1:] != owner[by_design][:-1], True]
+    is_main = np.zeros(count + 1, dtype=bool)
+    is_main[by_design[last]] = True
+    speck = ~is_main & (sizes <= max_pixels)
+    speck[0] = False
+    # with the void ring around each speck, so the pixels next to it stop hovering near solid
+    ring = ndimage.binary_dilation(speck[labels], structure=_STRUCTURE_8) & (labels == 0)
+    return (speck[labels] | ring).reshape(x.shape).astype(np.float32)
 
 
 def _subset(n: int, size: int) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 One Trainer is one run: models, optimizers, a fixed noise batch and a bounded
 history.  Each D or G update is a compiled ``tf.function``; hyper-parameters
-it reads (learning rates, betas, smoothing, instance noise) are variables, so
-live changes need no rebuild.  Every random draw comes from generators seeded
+it reads (learning rates, betas, smoothing, instance noise, speck weight) are
+variables, so live changes need no rebuild.  Every random draw comes from generators seeded
 by ``config.seed`` (weights, noise, dropout, data order), which makes a run
 reproducible and a saved run resumable exactly.
 """
@@ -49,7 +49,7 @@ class Trainer:
         self.fixed_noise = np.random.default_rng([seed, 2]).standard_normal(
             (FIXED_SAMPLES, config.latent_dim)).astype(np.float32)
         self._extra = {k: tf.Variable(float(getattr(config, k)), trainable=False)
-                       for k in ("label_smoothing", "instance_noise", "gp_weight", "ema")}
+                       for k in ("label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight")}
         self._opt_g = self._optimizer("g")
         self._opt_d = self._optimizer("d")
         self._compiled: dict[tuple[str, str], Callable] = {}
@@ -147,9 +147,10 @@ class Trainer:
 
         def g_update(noise):
             with tf.GradientTape() as tape:
-                fakes = self._noisy(models.generator(noise, wg, training=True))
-                fake_out = models.discriminator(fakes, wd, training=True, rng=rng)
-                value = losses.generator_loss(loss, fake_out)
+                fakes = models.generator(noise, wg, training=True)
+                fake_out = models.discriminator(self._noisy(fakes), wd, training=True, rng=rng)
+                value = (losses.generator_loss(loss, fake_out)
+                         + self._extra["speck_weight"] * losses.speck_penalty(fakes))
             grads = tape.gradient(value, wg.trainable)
             out = _apply_if_finite(opt, value, grads) | {"fake": tf.sigmoid(fake_out[:, 0])}
             # Warm-up: early on the average follows G closely (decay (1+t)/(10+t)).

@@ -2,18 +2,19 @@
 
 More than 200 handmade files (truncated, wrong shapes and dtypes, NaN, huge
 declared sizes, non-images, nested archives, ZIP bombs, unsafe member names,
-pickles) go through ``load_user_dataset`` and, when the app has one, through
-its upload helper; a seeded property test corrupts valid files at random.
-Nothing may be written outside the test's own folder.
+pickles) go through ``load_user_dataset`` and through the app's upload helper
+``app.upload.load_upload(name, raw)``; a seeded property test corrupts valid
+files at random.  Nothing may be written outside the test's own folder, and the
+helper's temporary folder must be gone afterwards.
 """
 from __future__ import annotations
 
-import importlib
 import io
 import os
 import pickle
 import struct
 import sys
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -29,6 +30,9 @@ from mechgan import data
 from mechgan.data import DatasetError, load_user_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # `app` is the repository's app/
+from app.upload import load_upload  # noqa: E402
+
 MARKER = Path("/tmp/mechgan-fuzz-pwned")  # a pickle payload would create it
 
 
@@ -331,21 +335,10 @@ CASES = all_cases()
 
 # ------------------------------------------------------------------ the tests
 
-def upload_paths() -> list[Callable[[Path], object]]:
-    """The library's loader, and the app's upload helper (``app.upload.load_upload(name, raw)``) once it exists."""
-    paths: list[Callable[[Path], object]] = [load_user_dataset]
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    try:
-        upload = importlib.import_module("app.upload")
-    except ModuleNotFoundError as e:
-        if e.name != "app.upload":
-            raise
-        return paths
-    helper = getattr(upload, "load_upload", None)
-    if helper is not None:
-        paths.append(lambda p: helper(p.name, p.read_bytes()))
-    return paths
+UPLOAD_PATHS: list[Callable[[Path], object]] = [
+    load_user_dataset,  # the library's loader
+    lambda p: load_upload(p.name, p.read_bytes()),  # the Data page's upload helper
+]
 
 
 def test_at_least_200_distinct_hostile_files():
@@ -359,17 +352,20 @@ EVIL = Path("/tmp/mechgan-fuzz-evil.png")  # where a traversal entry would land 
 
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
-    """Uploads in their own folder; runs and the working directory in another, which must stay empty."""
-    uploads, runs = tmp_path / "uploads", tmp_path / "runs"
-    uploads.mkdir()
-    runs.mkdir()
+    """Uploads in their own folder; runs, the working directory and the temporary folder in others,
+    which must stay empty."""
+    uploads, runs, temp = tmp_path / "uploads", tmp_path / "runs", tmp_path / "temp"
+    for folder in (uploads, runs, temp):
+        folder.mkdir()
     monkeypatch.setenv("MECHGAN_RUNS_DIR", str(runs))
     monkeypatch.chdir(runs)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     for p in (MARKER, EVIL):
         p.unlink(missing_ok=True)
     yield uploads
     assert not any(runs.iterdir()), "something was written in the runs folder"
-    assert {p.name for p in tmp_path.iterdir()} == {"uploads", "runs"}
+    assert not any(temp.iterdir()), "the upload helper left its temporary folder behind"
+    assert {p.name for p in tmp_path.iterdir()} == {"uploads", "runs", "temp"}
     assert not MARKER.exists(), "a pickle payload ran"
     assert not EVIL.exists(), "an archive entry was extracted"
 
@@ -378,7 +374,7 @@ def sandbox(tmp_path, monkeypatch):
 def test_hostile_file_gets_one_clear_error(name, build, sandbox):
     path = sandbox / name
     path.write_bytes(build())
-    for load in upload_paths():
+    for load in UPLOAD_PATHS:
         with pytest.raises(DatasetError) as caught:
             load(path)
         message = str(caught.value)

@@ -69,3 +69,17 @@ def test_every_loss_has_both_formulas():
 def test_unknown_loss_is_named():
     with pytest.raises(ValueError, match="loss must be one of"):
         losses.generator_loss("kl", ZERO)
+
+
+def test_speck_penalty_pushes_only_the_specks_towards_void():
+    x = -np.ones((2, 50, 50, 1), np.float32)
+    x[:, 20:25, :, 0] = 1.0  # a bar from the clamped edge: never penalized
+    x[0, 40, 40, 0] = 0.6  # a speck (solid once binarized) in the first design only
+    fakes = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(fakes)
+        value = losses.speck_penalty(fakes)
+    grad = tape.gradient(value, fakes).numpy()[..., 0]
+    assert float(value) == pytest.approx((1.6 / 2) / 100 / 2)  # its mass, per 100 px, mean over 2 designs
+    assert grad[0, 40, 40] > 0  # descending the penalty lowers the speck
+    assert np.count_nonzero(grad[0]) == 9 and np.count_nonzero(grad[1]) == 0  # speck + ring, nothing else

@@ -123,6 +123,36 @@ def test_a_design_off_the_clamped_edge_has_no_contact():
     assert metrics.floating_rate(d) == 0.0
 
 
+def images(designs):
+    return np.where(designs, 1.0, -1.0).astype(np.float32)
+
+
+def test_speck_mask_marks_a_cut_off_speck_and_its_void_ring_only():
+    d = bar_design()
+    d[0, 40, 40] = True
+    mask = metrics.speck_mask(images(d))
+    ring = np.zeros((50, 50), bool)
+    ring[39:42, 39:42] = True  # the speck and its 8 neighbours, all void but the speck
+    assert mask.dtype == np.float32 and mask.shape == (1, 50, 50)
+    assert np.array_equal(mask[0] == 1.0, ring)
+
+
+def test_speck_mask_keeps_the_clamped_piece_and_large_free_pieces():
+    d = blank(2)
+    d[0, 20:25, :10] = True  # clamped, 50 px
+    d[0, 0:10, 20:40] = True  # larger (200 px) but free: a broken structure, not a speck
+    d[1, 10:12, 30:32] = True  # no clamped piece: the largest piece is the main one...
+    d[1, 30, 30] = True  # ...and this pixel a speck
+    mask = metrics.speck_mask(images(d)[..., None])
+    assert mask.shape == (2, 50, 50, 1)
+    assert mask[0].sum() == 0
+    assert mask[1, 30, 30, 0] == 1.0 and mask[1, 10:12, 30:32].sum() == 0
+
+
+def test_speck_mask_finds_nothing_in_training_designs(shipped):
+    assert metrics.speck_mask(images(shipped[0].designs)).sum() == 0
+
+
 def test_shipped_designs_are_connected_and_supported(shipped):
     designs = shipped[0].designs
     assert metrics.floating_rate(designs) == 0.0

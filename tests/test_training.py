@@ -89,6 +89,17 @@ def test_live_learning_rate_change_applies_at_the_next_step(designs):
     assert t.config.lr_d == 1e-2 and t._compiled == compiled  # nothing rebuilt
 
 
+def test_speck_penalty_is_part_of_g_loss_and_changes_live(designs):
+    plain, specked = (Trainer(SMALL.with_changes(speck_weight=0.0), designs) for _ in range(2))
+    specked.step_g()  # compile once
+    plain.step_g()
+    compiled = dict(specked._compiled)
+    specked.update(speck_weight=100.0)
+    g_plain, g_specked = plain.step_g()["loss_g"], specked.step_g()["loss_g"]
+    assert g_specked > g_plain + 0.01  # an untrained G draws specks everywhere: they now cost
+    assert specked._compiled == compiled  # nothing rebuilt
+
+
 def test_only_live_fields_change_during_a_run(trainer):
     with pytest.raises(ValueError, match="nf"):
         trainer.update(nf=32)

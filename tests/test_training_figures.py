@@ -1,10 +1,13 @@
 """Training-view figures: built from real records and a real (tiny) Trainer, checked on their data."""
 from __future__ import annotations
 
+import base64
+import io
 import math
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from mechgan import training_figures as tf_fig
 from mechgan.config import TrainConfig
@@ -33,10 +36,14 @@ def test_sample_grid_places_each_design_in_its_cell_with_its_score():
     samples = -np.ones((3, 50, 50), np.float32)
     samples[1] = 1.0  # the second design is all solid
     fig = tf_fig.sample_grid(samples, np.array([0.1, 0.9, 0.5]), cols=2)
-    z = np.array(fig.data[0].z, dtype=float)
+    header, encoded = fig.data[0].source.split(",", 1)
+    assert header == "data:image/png;base64"
+    rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))
     cell = 50 + 6
-    assert np.all(z[6:56, cell:cell + 50] == 1.0) and np.all(z[6:56, :50] == 0.0)
-    assert np.isnan(z[6:56, 50:cell]).all()  # the gap between cells
+    assert rgb.shape == (2 * cell, 2 * cell - 6, 3)
+    assert (rgb[6:56, cell:cell + 50] == (0x1f, 0x29, 0x37)).all()  # solid: dark
+    assert (rgb[6:56, :50] == 255).all()  # void: white
+    assert (rgb[6:56, 50:cell] == (0xcb, 0xd5, 0xe1)).all()  # the gap between cells
     assert [a.text for a in fig.layout.annotations] == ["D 0.10", "D 0.90", "D 0.50"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mechgan.config import ARCHITECTURES, LOSSES
-from mechgan.losses import FORMULAS
+from mechgan.losses import FORMULAS, SPECK_FORMULA
 from mechgan.models import layer_table
 
 from app.lab_controls import CONTROLS
@@ -63,6 +63,9 @@ def page() -> None:
             st.latex(FORMULAS[loss]["d"])
             st.latex(FORMULAS[loss]["g"])
             st.caption(T(f"loss_note_{loss}"))
+    with st.expander(T("speck_title")):
+        st.latex(SPECK_FORMULA)
+        st.caption(T("speck_note"))
 
 
 page()

@@ -1,41 +1,140 @@
-"""Data: what the GAN must learn (lab question 2): count, gallery, overlay, mean, material, load cases."""
+"""Data: what the GAN must learn (lab question 2), and a student's own designs to train on instead.
+
+The same summary (count, gallery, overlay, mean design, material histogram)
+shows the shipped set and an uploaded one.  Uploaded designs live in this
+session's state only; the Lab trains on ``st.session_state.lab_designs`` when set.
+"""
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from mechgan import data, figures
+from mechgan.data import DatasetError
 
+from app import upload
 from app.state import T, guarded, lang
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})
+GALLERY = 24
+FigureOf = Callable[[str, int, int], go.Figure]  # (part, seed, count) -> one figure of the summary
+
+
+def _figure(designs: np.ndarray, part: str, seed: int, count: int) -> go.Figure:
+    """One summary figure of ``designs``; the gallery and the overlay show a draw (``seed``)."""
+    if part == "mean":
+        return figures.mean_design(designs, title=T("fig_mean_design"), colorbar=T("share_axis"))
+    if part == "hist":
+        return figures.material_histogram(designs, title=T("fig_material"), xaxis=T("material_axis"),
+                                          yaxis=T("designs_axis"))
+    size = count if part == "overlay" else GALLERY
+    pick = np.random.default_rng(seed).choice(len(designs), min(size, len(designs)), replace=False)
+    if part == "overlay":
+        return figures.overlay(designs[pick], title=T("fig_overlay", count=len(pick)))
+    titles = [f"#{i} · {designs[i].mean():.0%}" for i in pick]
+    return figures.designs_grid(designs[pick], cols=8, titles=titles)
+
+
+@st.cache_resource(show_spinner=False, max_entries=200)
+def _shipped_figure(part: str, seed: int, count: int, language: str) -> go.Figure:
+    """The shipped set's figures, built once per server (``language`` keys the cache)."""
+    return _figure(data.load_designs(), part, seed, count)
 
 
 @st.cache_resource(show_spinner=False)
-def _gallery(seed: int, count: int, language: str):
-    ds = data.load_dataset()
-    pick = np.random.default_rng(seed).choice(len(ds), min(count, len(ds)), replace=False)
-    titles = [f"#{i} · {ds.volfrac[i]:.0%}" for i in pick]
-    return figures.designs_grid(ds.designs[pick], cols=8, titles=titles)
+def _load_cases(language: str) -> go.Figure:
+    return figures.load_cases(data.load_dataset(), title=T("fig_load_cases"), xaxis=T("angle_axis"),
+                              yaxis=T("row_axis"))
 
 
-@st.cache_resource(show_spinner=False)
-def _summary_figures(language: str) -> dict:
-    ds = data.load_dataset()
-    tr = lambda k: T(k)  # noqa: E731 -- cached per language
-    return {
-        "mean": figures.overlay(ds.designs, title=tr("fig_mean_design")),
-        "hist": figures.material_histogram(ds.designs, title=tr("fig_material"), xaxis=tr("material_axis"),
-                                           yaxis=tr("designs_axis")),
-        "loads": figures.load_cases(ds, title=tr("fig_load_cases"), xaxis=tr("angle_axis"), yaxis=tr("row_axis")),
-    }
+def summary(designs: np.ndarray, figure: FigureOf, key: str = "") -> DeltaGenerator:
+    """Count, gallery, overlay, mean design and material histogram; returns the free column beside the histogram."""
+    levels = data.material_level(designs)
+    c = st.columns(4)
+    c[0].metric(T("design_count"), f"{len(designs):,}".replace(",", " "))
+    c[1].metric(T("design_size"), f"{designs.shape[1]} × {designs.shape[2]}")
+    c[2].metric(T("mean_material"), f"{levels.mean():.0f} px", help=T("help_mean_material"))
+    c[3].metric(T("mean_volfrac"), f"{designs.mean():.0%}")
+
+    st.subheader(T("gallery"))
+    seed = int(st.number_input(T("gallery_seed"), 0, 10_000, 0, key=f"{key}gallery_seed",
+                               help=T("help_gallery_seed")))
+    st.plotly_chart(figure("gallery", seed, 0), key=f"{key}fig_gallery", **PLOT)
+
+    st.subheader(T("overlay_and_mean"))
+    count = st.slider(T("overlay_count"), 2, 200, 20, key=f"{key}overlay_count", help=T("help_overlay_count"))
+    left, right = st.columns(2)
+    left.plotly_chart(figure("overlay", seed, count), key=f"{key}fig_overlay", **PLOT)
+    right.plotly_chart(figure("mean", 0, 0), key=f"{key}fig_mean", **PLOT)
+    st.caption(T("overlay_caption"))
+
+    left, right = st.columns(2)
+    left.plotly_chart(figure("hist", 0, 0), key=f"{key}fig_hist", **PLOT)
+    return right
 
 
-@st.cache_resource(show_spinner=False)
-def _overlay(seed: int, count: int, language: str):
-    ds = data.load_dataset()
-    pick = np.random.default_rng(seed).choice(len(ds), min(count, len(ds)), replace=False)
-    return figures.overlay(ds.designs[pick], title=T("fig_overlay", count=len(pick)))
+@dataclass(frozen=True)
+class Upload:
+    """The outcome of one uploaded file, kept so that reruns do not read it again."""
+
+    file_id: str
+    name: str  # sanitized: the client's name is never shown or used as it came
+    designs: np.ndarray | None = None
+    error: str = ""
+
+
+def _read(file) -> Upload:
+    name = upload.safe_name(file.name)
+    try:
+        return Upload(file.file_id, name, designs=upload.load_upload(file.name, file.getvalue()))
+    except DatasetError as e:
+        return Upload(file.file_id, name, error=str(e))
+
+
+def _plain(text: str) -> str:
+    """``text`` with Markdown's marks escaped: an error message may quote names from inside the file."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
+def _train_on(designs: np.ndarray | None) -> None:
+    """Make the Lab of this session train on ``designs`` (None: the shipped set) from its next run."""
+    st.session_state.lab_designs = designs
+    st.session_state.lab_designs_switched = True
+
+
+def own_designs() -> None:
+    """Upload a dataset, look at it, and train the Lab on it (this browser session only)."""
+    ss = st.session_state
+    st.divider()
+    st.header(T("upload_title"))
+    st.caption(T("upload_intro"))
+    file = st.file_uploader(T("upload_label"), type=[s[1:] for s in upload.SUFFIXES], key="upload_file",
+                            help=T("help_upload", mb=upload.MAX_MB, min=upload.MIN_DESIGNS))
+    if file is None:
+        ss.pop("upload", None)
+    elif ss.get("upload") is None or ss.upload.file_id != file.file_id:
+        ss.upload = _read(file)
+    shown = ss.get("upload")
+    if shown is not None and shown.error:
+        st.error(T("upload_error", error=_plain(shown.error)), icon=":material/error:")
+    elif shown is not None:
+        st.subheader(T("upload_shown", name=_plain(shown.name)))
+        beside = summary(shown.designs, functools.partial(_figure, shown.designs), key="upload_")
+        beside.button(T("btn_train_on_upload"), key="btn_train_on_upload", type="primary",
+                      help=T("help_train_on_upload"), on_click=_train_on, args=(shown.designs,),
+                      disabled=ss.get("lab_designs") is shown.designs)
+    if ss.get("lab_designs") is not None:
+        st.success(T("lab_on_upload", count=len(ss.lab_designs)), icon=":material/model_training:")
+        st.page_link("pages/lab.py", label=T("open_lab"), icon=":material/arrow_forward:")
+        st.button(T("btn_back_to_shipped"), key="btn_back_to_shipped", help=T("help_back_to_shipped"),
+                  on_click=_train_on, args=(None,))
 
 
 @guarded
@@ -43,29 +142,10 @@ def page() -> None:
     ds = data.load_dataset()
     st.title(T("data_title"))
     st.caption(T("data_intro"))
-    levels = data.material_level(ds.designs)
-    c = st.columns(4)
-    c[0].metric(T("design_count"), f"{len(ds):,}".replace(",", " "))
-    c[1].metric(T("design_size"), f"{ds.designs.shape[1]} × {ds.designs.shape[2]}")
-    c[2].metric(T("mean_material"), f"{levels.mean():.0f} px", help=T("help_mean_material"))
-    c[3].metric(T("mean_volfrac"), f"{ds.volfrac.mean():.0%}")
-
-    st.subheader(T("gallery"))
-    seed = st.number_input(T("gallery_seed"), 0, 10_000, 0, key="gallery_seed", help=T("help_gallery_seed"))
-    st.plotly_chart(_gallery(int(seed), 24, lang()), key="fig_gallery", **PLOT)
-
-    st.subheader(T("overlay_and_mean"))
-    count = st.slider(T("overlay_count"), 2, 200, 20, key="overlay_count", help=T("help_overlay_count"))
-    figs = _summary_figures(lang())
-    left, right = st.columns(2)
-    left.plotly_chart(_overlay(int(seed), count, lang()), key="fig_overlay", **PLOT)
-    right.plotly_chart(figs["mean"], key="fig_mean", **PLOT)
-    st.caption(T("overlay_caption"))
-
-    left, right = st.columns(2)
-    left.plotly_chart(figs["hist"], key="fig_hist", **PLOT)
-    right.plotly_chart(figs["loads"], key="fig_loads", **PLOT)
+    beside = summary(ds.designs, lambda part, seed, count: _shipped_figure(part, seed, count, lang()))
+    beside.plotly_chart(_load_cases(lang()), key="fig_loads", **PLOT)
     st.caption(T("load_cases_caption"))
+    own_designs()
 
 
 page()

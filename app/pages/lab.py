@@ -2,7 +2,8 @@
 
 The script run only draws widgets and sends commands; training happens in the
 session's worker thread.  A fragment re-reads the worker's snapshot every
-0.4 s while the run plays (every 10 s otherwise, as a keep-alive).
+0.4 s while the run plays, every 2 s while it is built or waits for a training
+slot (every 10 s otherwise, as a keep-alive).
 """
 from __future__ import annotations
 
@@ -14,16 +15,23 @@ from app import lab_controls, lab_views
 from app.state import T, default_config, guarded, labeller, registry, session_key
 
 FAST_S = 0.4
+WAITING_S = 2.0  # building, or queued for a training slot
 SLOW_S = 10.0
 
 
-def _fast(snap) -> bool:
+def _interval(snap) -> float:
+    """How often the live fragment reruns: fast only while something moves on screen."""
     ss = st.session_state
-    return ss.get("playing", False) or snap.state == "building" or time.time() < ss.get("fast_until", 0.0)
+    if snap.state in ("waiting", "building"):
+        # nothing moves; and a page polling fast while the server loads TensorFlow
+        # starves the loading thread of the GIL (the first run took 90 s instead of ~10 s)
+        return WAITING_S
+    fast = ss.get("playing", False) or time.time() < ss.get("fast_until", 0.0)
+    return FAST_S if fast else SLOW_S
 
 
 @guarded
-def _live(reg, key: str, fast: bool) -> None:
+def _live(reg, key: str, interval: float) -> None:
     """The fragment: everything that moves while training."""
     ss = st.session_state
     snap = reg.snapshot(key)
@@ -33,17 +41,18 @@ def _live(reg, key: str, fast: bool) -> None:
     if ss.get("playing") and stopped and snap.applied >= ss.get("play_number", 0):
         ss.playing = False  # the run stopped by itself (diverged, idle): show the Play button again
         st.rerun()
-    if fast and not _fast(snap):
-        st.rerun()  # back to the slow keep-alive
+    if interval != _interval(snap):
+        st.rerun()  # a new pace for the fragment
     lab_views.header(snap)
-    if not reg.views_ready():
-        return  # the server is still loading the dataset; the header says "building"
-    lab_views.health(snap, reg.views)
+    views = reg.views_of(key)
+    if views is None:
+        return  # the dataset is still loading; the header says "building"
+    lab_views.health(snap, views)
     view = ss.get("view") or "overview"
     if view == "step_by_step":
-        lab_views.step_by_step(snap, reg.views, lambda: _slow_motion(reg, key))
+        lab_views.step_by_step(snap, views, lambda: _slow_motion(reg, key))
     else:
-        getattr(lab_views, view)(snap, reg.views)
+        getattr(lab_views, view)(snap, views)
 
 
 def _slow_motion(reg, key: str) -> None:
@@ -58,11 +67,15 @@ def page() -> None:
     reg = registry()
     key = session_key()
     lab_controls.init_widgets(default_config())
-    worker, new = reg.worker(key, lab_controls.wanted_config(default_config()))
+    designs = ss.get("lab_designs")  # the student's own designs, set on the Data page
+    switched = ss.pop("lab_designs_switched", False)
+    worker, new = reg.worker(key, lab_controls.wanted_config(default_config()), designs)
     if new and ss.get("had_worker"):
-        st.toast(T("msg_freed"), icon=":material/info:")
+        st.toast(T("msg_switched" if switched else "msg_freed"), icon=":material/info:")
         ss.playing = False
     ss.had_worker = True
+    if designs is not None:
+        st.sidebar.info(T("lab_own_designs", count=len(designs)), icon=":material/upload_file:")
     snap = worker.snapshot()
 
     lab_controls.preset_picker(worker)
@@ -76,8 +89,8 @@ def page() -> None:
     st.caption(T("lab_intro"))
     st.segmented_control(T("view"), lab_views.VIEWS, key="view", default="overview", required=True,
                          format_func=labeller("view_"), help=T("help_view"))
-    fast = _fast(snap)
-    st.fragment(_live, run_every=FAST_S if fast else SLOW_S)(reg, key, fast)
+    interval = _interval(snap)
+    st.fragment(_live, run_every=interval)(reg, key, interval)
 
 
 guarded(page)()

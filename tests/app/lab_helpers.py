@@ -1,8 +1,12 @@
-"""Helpers for the AppTest tests: open the real app script, read metrics, wait for the worker."""
+"""Helpers for the AppTest tests: open the real app script, read metrics, wait for the worker, build uploads."""
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from pathlib import Path
+
+import numpy as np
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 
@@ -43,3 +47,18 @@ def wait_until(at, predicate, timeout: float = 120.0, what: str = "") -> None:
 
 def ready(at) -> bool:
     return metrics(at).get("Status") == "paused"
+
+
+def npy(array: np.ndarray) -> bytes:
+    """The bytes of an .npy file, as a student would upload them."""
+    buf = io.BytesIO()
+    np.save(buf, array)
+    return buf.getvalue()
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, raw in members.items():
+            zf.writestr(name, raw)
+    return buf.getvalue()

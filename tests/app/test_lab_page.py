@@ -141,3 +141,8 @@ def test_diverged_run_shows_a_plain_message(lab):
     text = " ".join(e.value for e in lab.error)
     assert "The run diverged" in text and "Lower both learning rates" in text
     assert not lab.exception and lab.button(key="btn_play").disabled
+    lab.session_state["lang"] = "fr"
+    lab.run()
+    text = " ".join(e.value for e in lab.error)
+    assert "L'entraînement a divergé" in text and "à l'itération" in text
+    assert "loss became NaN" not in text  # the engine's English message stays out of the French page

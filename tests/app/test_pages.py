@@ -1,11 +1,13 @@
-"""Data, Architectures and Runs pages through AppTest, in both languages."""
+"""Data (with an uploaded dataset), Architectures and Runs pages through AppTest, in both languages."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mechgan.config import ARCHITECTURES
+from mechgan.data import load_designs
 
-from lab_helpers import new_app
+from lab_helpers import new_app, npy, ready, wait_until, worker_of, zipped
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -40,3 +42,72 @@ def test_runs_page_without_runs_says_how_to_make_one(lang):
     at = new_app("pages/runs.py", lang)
     assert not at.exception and not at.error
     assert at.info[0].value.startswith("No saved run yet" if lang == "en" else "Aucun entraînement")
+
+
+OWN = load_designs()[:80]
+
+
+def upload(at, name: str, raw: bytes):
+    at.file_uploader(key="upload_file").set_value((name, raw, "application/octet-stream")).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_data_page_shows_an_uploaded_dataset(lang):
+    at = upload(new_app("pages/data.py", lang), "my designs.npy", npy(OWN))
+    assert not at.error
+    assert [m.value for m in at.metric][4:6] == ["80", "50 × 50"]  # after the shipped set's four
+    assert len(at.get("plotly_chart")) == 9  # the shipped five, then the upload's gallery, overlay, mean, histogram
+    assert at.subheader[2].value.startswith("Your designs" if lang == "en" else "Vos pièces")
+    at.number_input(key="upload_gallery_seed").set_value(5).run()
+    at.slider(key="upload_overlay_count").set_value(60).run()
+    assert not at.exception and not at.error
+    assert not at.button(key="btn_train_on_upload").disabled
+
+
+@pytest.mark.parametrize("name, raw, message", [
+    ("junk.npy", b"not an array", "junk.npy: not a plain numeric .npy array"),
+    ("few.npy", npy(OWN[:10]), "10 designs; training needs at least 64"),
+    ("bomb.zip", zipped({"a.png": b"\0" * 2**22}), "absurd compression ratio"),
+    ("escape.npz", zipped({"../../designs.npy": npy(OWN)}), "unsafe path in archive"),
+])
+def test_a_bad_upload_gets_a_clear_error_and_nothing_to_train(name, raw, message):
+    at = upload(new_app("pages/data.py"), name, raw)
+    assert len(at.error) == 1
+    shown = at.error[0].value.replace("\\", "")  # Markdown escapes
+    assert shown.startswith("This file cannot be used: ") and message in shown
+    assert "Traceback" not in shown
+    assert len(at.get("plotly_chart")) == 5 and not [b for b in at.button if b.key == "btn_train_on_upload"]
+
+
+def test_train_on_uploaded_designs_switches_the_labs_dataset_for_this_session_only():
+    at = upload(new_app("pages/data.py"), "mine.npy", npy(OWN))
+    at.button(key="btn_train_on_upload").click().run()
+    assert at.success[0].value == "The Lab trains on your 80 designs."
+    assert at.button(key="btn_train_on_upload").disabled
+    own = at.session_state["lab_designs"]
+    np.testing.assert_array_equal(own, OWN)
+    other = new_app()  # another student's session
+    try:
+        at.switch_page("pages/lab.py").run()
+        wait_until(at, ready, 300, what="the worker on the uploaded designs")
+        assert worker_of(at).views.designs is own
+        assert "80 uploaded designs" in at.sidebar.info[0].value
+        wait_until(other, ready, 300, what="the other session's worker")
+        assert len(worker_of(other).views.designs) == len(load_designs())
+
+        at.switch_page("pages/data.py").run()
+        at.button(key="btn_back_to_shipped").click().run()
+        assert "lab_designs" in at.session_state and at.session_state["lab_designs"] is None
+        first = worker_of(at)
+        at.switch_page("pages/lab.py").run()
+        wait_until(at, lambda a: worker_of(a) is not first and ready(a), 300, what="the worker on the shipped set")
+        assert worker_of(at).views is worker_of(other).views and not at.sidebar.info
+        assert not at.exception and not at.error
+    finally:
+        for session in (at, other):
+            w = worker_of(session)
+            if w is not None:
+                w.send("stop")
+                w.join(30)

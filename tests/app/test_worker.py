@@ -30,14 +30,10 @@ def registry(views):
 
 
 def wait(worker, predicate, timeout=120.0, what=""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        worker.touch()
-        snap = worker.snapshot()
-        if predicate(snap):
-            return snap
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}: {worker.snapshot().state}")
+    try:
+        return worker.wait_until(predicate, timeout, poll=0.1)
+    except TimeoutError as e:
+        raise AssertionError(f"timed out waiting for {what}: {e}") from None
 
 
 def started(registry, key="a", config=SMALL):
@@ -124,3 +120,20 @@ def test_a_failing_step_shows_an_error_and_reset_recovers(registry, monkeypatch)
     w.send("reset", SMALL)
     snap = wait(w, lambda s: s.state == "paused", what="recovery")
     assert snap.iteration == 0 and not snap.message
+
+
+def test_a_session_with_its_own_designs_gets_its_own_worker_and_views(registry, views):
+    own = load_designs()[300:380]
+    a = started(registry, "a")
+    b, new = registry.worker("b", SMALL, designs=own)
+    assert new
+    wait(b, lambda s: s.state == "paused", what="build on own designs")
+    assert b.views.designs is own and b.views is not views and a.views is views  # nothing shared
+    assert registry.views_of("b") is b.views and registry.views_of("a") is views
+    assert registry.worker("b", SMALL, designs=own) == (b, False)  # same designs: same run
+    again, new = registry.worker("b", SMALL)  # back to the shared designs: a fresh run
+    assert new and again is not b
+    b.join(30)
+    assert not b.is_alive()
+    wait(again, lambda s: s.state == "paused", what="rebuild on the shared designs")
+    assert again.views is views and registry.existing("b") is again
