@@ -34,8 +34,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group_model": ("Model and data", "Modèle et données"),
     "group_training": ("Training (live)", "Entraînement (en direct)"),
     "ctl_preset": ("Preset", "Préréglage"),
-    "help_preset": ("A ready-made experiment: sets several controls at once.",
-                    "Une expérience toute prête : règle plusieurs paramètres d'un coup."),
+    "help_preset": ("A ready-made experiment: sets several controls at once (and the speck penalty to 0, so "
+                    "only the GAN's own game is at play).",
+                    "Une expérience toute prête : règle plusieurs paramètres d'un coup (et la pénalité des îlots "
+                    "à 0, pour ne voir que le jeu du GAN)."),
     "preset_none": ("— choose an experiment —", "— choisir une expérience —"),
     "ctl_architecture": ("Architecture", "Architecture"),
     "help_architecture": ("Tutorial DCGAN: the TensorFlow tutorial's network on 28×28, resized to 50×50. "

@@ -127,7 +127,7 @@ def controls(worker: Worker, snap: Snapshot) -> TrainConfig | None:
             for name in ("architecture", "nf", "latent_dim", "batch_size", "seed"):
                 _control(name, worker)
         with st.expander(T("group_training"), expanded=True):
-            for name in ("lr_g", "lr_d", "optimizer_g", "optimizer_d", "loss", "k_d", "k_g"):
+            for name in ("lr_g", "lr_d", "optimizer_g", "optimizer_d", "loss", "k_d", "k_g", "speck_weight"):
                 _control(name, worker)
     try:
         return wanted_config(snap.config or TrainConfig())

@@ -30,6 +30,9 @@ class Scheduler:
         self._running: dict[str, float] = {}  # key -> time its slot was granted
         self._waiting: deque[str] = deque()
         self._lock = threading.Lock()
+        # Building a run (weights, traced steps, first views) is CPU work too: a class
+        # opening the Lab at once builds its runs a few at a time, not thirty abreast.
+        self.building = threading.BoundedSemaphore(self.max_running)
 
     def request(self, key: str) -> int:
         """0 when ``key`` may train now, else its 1-based position in the queue."""

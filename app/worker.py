@@ -184,22 +184,24 @@ class Worker(threading.Thread):
         from mechgan.training import Trainer
 
         self._error = ""
-        self._update(state="building", message="", config=config)
         self._scheduler.release(self.key)
         self._trainer = None
         self._playing = False
-        try:
-            self._trainer = Trainer(config, designs=self._views.designs)
-        except Exception as e:
-            log.exception("could not build %s", config)
-            self._update(state="error", message=f"{type(e).__name__}: {e}")
-            return
-        self._config = config
-        self._rate.clear()
         with self._lock:  # a fresh run: nothing of the old one stays on screen
-            self._snapshot = Snapshot(state="paused", config=config, version=self._snapshot.version + 1,
-                                      applied=self._applied)
-        self._weights += 1
+            old = self._snapshot
+            self._snapshot = Snapshot(state="building", config=config, applied=old.applied, version=old.version + 1)
+        with self._scheduler.building:
+            try:
+                self._trainer = Trainer(config, designs=self._views.designs)
+            except Exception as e:
+                log.exception("could not build %s", config)
+                self._update(state="error", message=f"{type(e).__name__}: {e}")
+                return
+            self._config = config
+            self._rate.clear()
+            self._weights += 1
+            self._refresh_views()  # the untrained G's samples, traced while the build slot is held
+        self._update(state="paused", applied=self._applied)
 
     def _drain(self, block: bool) -> None:
         """Apply every queued command; wait a little for one while paused."""

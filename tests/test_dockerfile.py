@@ -161,6 +161,7 @@ def test_streamlit_serving_config():
     assert server["fileWatcherType"] == "none" and server["runOnSave"] is False
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["client"]["showErrorDetails"] == "none"
+    assert cfg["runner"]["postScriptGC"] is False  # a full collection after every rerun starves training
 
 
 def test_compose_file():

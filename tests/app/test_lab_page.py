@@ -8,7 +8,7 @@ from app.lab_controls import CONTROLS
 from lab_helpers import metrics, new_app, wait_until, worker_of
 
 LIVE_VALUES = {"lr_g": 1e-3, "lr_d": 5e-4, "optimizer_g": "rmsprop", "optimizer_d": "sgd", "loss": "hinge",
-               "k_d": 2, "k_g": 3}
+               "k_d": 2, "k_g": 3, "speck_weight": 30.0}
 RESET_VALUES = {"architecture": "tutorial", "nf": 4, "latent_dim": 8, "batch_size": 8, "seed": 7}
 
 

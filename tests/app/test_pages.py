@@ -34,7 +34,7 @@ def test_architectures_page_for_every_architecture():
     at.select_slider(key="arch_nf").set_value(32).run()
     at.select_slider(key="arch_latent_dim").set_value(8).run()
     assert at.caption[1].value != before  # more filters, more weights
-    assert len(at.latex) == 10  # D and G formulas of the five losses
+    assert len(at.latex) == 11  # D and G formulas of the five losses, and G's speck penalty
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -30,8 +30,9 @@ def iteration(page) -> int:
 
 def loss_points(page) -> int:
     """Points of the D-loss curve in the first Plotly chart of the page (-1 when there is none)."""
+    # _fullData holds the decoded arrays (the figure sends them base64-encoded)
     return page.evaluate("""() => { const p = document.querySelector('.js-plotly-plot');
-                                    return p && p.data ? p.data[0].x.length : -1; }""")
+                                    return p && p._fullData ? p._fullData[0].x.length : -1; }""")
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:
