@@ -23,6 +23,7 @@ FAKE = "#9333ea"
 D_COLORS = [[0.0, "#e9d5ff"], [0.5, "#f8fafc"], [1.0, "#bbf7d0"]]  # D says fake ... real
 MARGIN = dict(l=45, r=10, t=40, b=40)
 GAP = "#cbd5e1"  # between the tiles of a sample grid
+PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG
 
 
 def _records(history, key: str) -> tuple[np.ndarray, np.ndarray]:
@@ -82,17 +83,20 @@ def sample_grid(samples: np.ndarray, scores: np.ndarray | None = None, cols: int
              font=dict(size=11, color=REAL if score >= 0.5 else FAKE), yanchor="bottom",
              bgcolor="rgba(255,255,255,0.85)")
         for (r, c), score in ((divmod(i, cols), s) for i, s in enumerate(scores))]
-    return go.Figure(go.Image(source=_png(canvas), hoverinfo="skip"), dict(
+    # drawn PNG_SCALE times larger and shrunk back (dx, dy): browsers blur an enlarged image
+    return go.Figure(go.Image(source=_png(canvas), dx=1 / PNG_SCALE, dy=1 / PNG_SCALE, hoverinfo="skip"), dict(
         title=title, height=80 + 95 * rows, margin=dict(l=5, r=5, t=40 if title else 5, b=5),
         annotations=annotations, xaxis=dict(visible=False), yaxis=dict(visible=False)))
 
 
 def _png(canvas: np.ndarray) -> str:
-    """A data URI of ``canvas`` (values in [0, 1] drawn void white to solid dark, NaN as the gap colour)."""
+    """A PNG data URI of ``canvas`` (values in [0, 1] drawn void white to solid dark, NaN as the gap colour),
+    each value a PNG_SCALE-wide square."""
     rgb = np.empty(canvas.shape + (3,), np.uint8)
     level = np.nan_to_num(np.clip(canvas, 0, 1))[..., None]
     rgb[:] = np.round(_rgb(GRAY[0][1]) * (1 - level) + _rgb(GRAY[1][1]) * level).astype(np.uint8)
     rgb[np.isnan(canvas)] = _rgb(GAP)
+    rgb = rgb.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1)
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()

@@ -38,7 +38,9 @@ def test_sample_grid_places_each_design_in_its_cell_with_its_score():
     fig = tf_fig.sample_grid(samples, np.array([0.1, 0.9, 0.5]), cols=2)
     header, encoded = fig.data[0].source.split(",", 1)
     assert header == "data:image/png;base64"
-    rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))
+    scale = tf_fig.PNG_SCALE
+    rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))[::scale, ::scale]
+    assert fig.data[0].dx == fig.data[0].dy == 1 / scale  # drawn back at one unit per design pixel
     cell = 50 + 6
     assert rgb.shape == (2 * cell, 2 * cell - 6, 3)
     assert (rgb[6:56, cell:cell + 50] == (0x1f, 0x29, 0x37)).all()  # solid: dark
