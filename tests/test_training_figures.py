@@ -55,10 +55,16 @@ def test_material_comparison_histograms_the_given_levels():
     assert tf_fig.material_levels(np.ones((2, 50, 50), np.float32)).tolist() == [2500, 2500]
 
 
-def test_distribution_data_projects_samples_and_gradients_on_the_plane(trainer):
+@pytest.fixture(scope="module")
+def plane():
+    """A PCA basis of 64 real designs and their coordinates on its plane."""
     designs = load_designs()[:64]
     pca = fit_pca(designs, 5)
-    real = pca.project(designs, 2)
+    return pca, pca.project(designs, 2)
+
+
+def test_distribution_data_projects_samples_and_gradients_on_the_plane(trainer, plane):
+    pca, real = plane
     noise = np.random.default_rng(0).standard_normal((12, 8)).astype(np.float32)
     data = tf_fig.distribution_data(trainer, pca, real, noise, tf_fig.plane_extent(real), grid=6, arrows=4)
     assert data.scores.shape == (6, 6) and ((0 <= data.scores) & (data.scores <= 1)).all()
@@ -69,10 +75,8 @@ def test_distribution_data_projects_samples_and_gradients_on_the_plane(trainer):
     assert np.allclose(data.arrows, 0.5 * grads @ pca.components[:2].T, rtol=1e-3, atol=1e-6)
 
 
-def test_distribution_view_draws_only_the_chosen_layers(trainer):
-    designs = load_designs()[:64]
-    pca = fit_pca(designs, 5)
-    real = pca.project(designs, 2)
+def test_distribution_view_draws_only_the_chosen_layers(trainer, plane):
+    pca, real = plane
     noise = np.random.default_rng(0).standard_normal((8, 8)).astype(np.float32)
     data = tf_fig.distribution_data(trainer, pca, real, noise, tf_fig.plane_extent(real), grid=5, arrows=3)
     full = tf_fig.distribution_view(data)
