@@ -29,10 +29,16 @@ def iteration(page) -> int:
 
 
 def loss_points(page) -> int:
-    """Points of the D-loss curve in the first Plotly chart of the page (-1 when there is none)."""
-    # _fullData holds the decoded arrays (the figure sends them base64-encoded)
-    return page.evaluate("""() => { const p = document.querySelector('.js-plotly-plot');
-                                    return p && p._fullData ? p._fullData[0].x.length : -1; }""")
+    """Points of the D-loss curve on the page (-1 while no chart shows it).
+
+    _fullData holds the decoded arrays (the figure sends them base64-encoded); the trace is found by name
+    because the charts are redrawn live and their order on the page is not part of the contract."""
+    return page.evaluate("""() => {
+        for (const p of document.querySelectorAll('.js-plotly-plot')) {
+            const t = (p._fullData || []).find(t => t.name === 'D loss' && t.x);
+            if (t) return t.x.length;
+        }
+        return -1; }""")
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:
