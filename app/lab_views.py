@@ -23,6 +23,19 @@ def _chart(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, **PLOT)
 
 
+def _kept(name: str, token, build):
+    """``build()``, or the figure built for the same ``token`` at an earlier refresh.
+
+    The sample grid changes a few times a second at most, and the page redraws
+    every 0.4 s for every student: its PNG is worth keeping.
+    """
+    ss = st.session_state
+    kept = ss.get(f"_figure_{name}")
+    if kept is None or kept[0] != token:
+        kept = ss[f"_figure_{name}"] = (token, build())
+    return kept[1]
+
+
 def header(snap: Snapshot) -> None:
     """Iteration counter, speed, status and the latest losses."""
     last = snap.history[-1] if snap.history else {}
@@ -68,8 +81,9 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
     if snap.samples is None:
         st.info(T("no_samples_yet"))
         return
-    _chart(tf_fig.sample_grid(snap.samples, snap.sample_scores,
-                              title=T("fig_samples", iteration=snap.sample_iteration)), "fig_samples")
+    title = T("fig_samples", iteration=snap.sample_iteration)
+    _chart(_kept("samples", (title, hash(snap.samples.tobytes() + snap.sample_scores.tobytes())),
+                 lambda: tf_fig.sample_grid(snap.samples, snap.sample_scores, title=title)), "fig_samples")
     st.caption(T("samples_caption"))
 
 

@@ -145,11 +145,12 @@ class Registry:
         w = self.existing(key)
         return None if w is None else w.views
 
-    def snapshot(self, key: str) -> Snapshot | None:
+    def snapshot(self, key: str, view: str | None = None) -> Snapshot | None:
+        """The run's latest snapshot (None once freed); ``view`` tells the worker what the page shows."""
         w = self.existing(key)
         if w is None:
             return None
-        w.touch()
+        w.touch(view)
         return w.snapshot()
 
     def stats(self) -> RegistryStats:

@@ -4,7 +4,8 @@ The worker never calls ``st.*``.  The UI sends commands through a queue; the
 worker applies them between two steps and publishes an immutable
 :class:`Snapshot` under a lock, which the page reads on every refresh.
 Expensive views (samples, distribution view, metrics) run on a time budget so
-that they cost the training loop only a few per cent.
+that they cost the training loop only a few per cent; the distribution view is
+made only while the page shows it.
 """
 from __future__ import annotations
 
@@ -100,6 +101,7 @@ class Worker(threading.Thread):
         self._stopping = False
         self._weights = 0  # bumped by every update of the networks
         self._seen = dict.fromkeys(("samples", "distribution", "metrics"), -1)  # weights each view shows
+        self._shown = "overview"  # the Lab view the page shows: the distribution view is made only for its own
         self._last_seen = time.monotonic()
         self._rate: list[tuple[float, int]] = []
         self._last_publish = 0.0
@@ -140,9 +142,11 @@ class Worker(threading.Thread):
         """The run's ViewMaker (its data, PCA plane...), None until the thread has it."""
         return self._views
 
-    def touch(self) -> None:
-        """The page is still polling: keep the run alive."""
+    def touch(self, view: str | None = None) -> None:
+        """The page is still polling (showing ``view``, when given): keep the run alive."""
         self._last_seen = time.monotonic()
+        if view is not None:
+            self._shown = view
 
     # ------------------------------------------------------------ thread side
     def run(self) -> None:
@@ -312,8 +316,8 @@ class Worker(threading.Thread):
         s = self._settings
         for name, budget, eager in (("samples", s.samples, True), ("distribution", s.distribution, True),
                                     ("metrics", s.metrics, False)):
-            if self._seen[name] == self._weights:
-                continue
+            if self._seen[name] == self._weights or (name == "distribution" and self._shown != name):
+                continue  # up to date, or nobody looks: D over the PCA grid costs as much as a step
             if not self._commands.empty():
                 return  # answer the student first; views catch up afterwards
             if (eager and not self._playing) or budget.ready(time.monotonic()):

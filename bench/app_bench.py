@@ -43,11 +43,14 @@ def headless_rate(config: TrainConfig, seconds: float) -> float:
     return n / (time.perf_counter() - start)
 
 
-def simulated_page(snap) -> None:
-    """What one fragment refresh of the Lab's overview computes on the server."""
+def simulated_page(snap, kept: dict) -> None:
+    """What one fragment refresh of the Lab's overview computes on the server (the page keeps the
+    sample grid while the samples stay the same)."""
     figs = [tf_fig.loss_curves(snap.history), tf_fig.d_score_curves(snap.history)]
     if snap.samples is not None:
-        figs.append(tf_fig.sample_grid(snap.samples, snap.sample_scores))
+        if kept.get("samples") is not snap.samples:
+            kept.update(samples=snap.samples, grid=tf_fig.sample_grid(snap.samples, snap.sample_scores))
+        figs.append(kept["grid"])
     for f in figs:
         f.to_json()
 
@@ -59,10 +62,10 @@ def app_rate(registry: Registry, config: TrainConfig, seconds: float, key: str) 
     w.wait_applied(w.send("step"), 120)  # traced, views computed once
     w.send("play")
     snap = w.wait_until(lambda s: s.state == "playing" and s.iteration >= 3, 120)
-    start, i0 = time.perf_counter(), snap.iteration
+    start, i0, kept = time.perf_counter(), snap.iteration, {}
     while time.perf_counter() - start < seconds:
-        w.touch()
-        simulated_page(w.snapshot())
+        w.touch("overview")
+        simulated_page(w.snapshot(), kept)
         time.sleep(POLL_S)
     w.send("pause")
     end = w.wait_until(lambda s: s.state == "paused", 60)

@@ -17,6 +17,7 @@ from app.state import T, default_config, guarded, labeller, registry, session_ke
 FAST_S = 0.4
 WAITING_S = 2.0  # building, or queued for a training slot
 SLOW_S = 10.0
+WAIT_VIEW_S = 5.0
 
 
 def _interval(snap) -> float:
@@ -34,9 +35,12 @@ def _interval(snap) -> float:
 def _live(reg, key: str, interval: float) -> None:
     """The fragment: everything that moves while training."""
     ss = st.session_state
-    snap = reg.snapshot(key)
+    view = ss.get("view") or "overview"
+    snap = reg.snapshot(key, view)
     if snap is None:  # freed while the tab slept: the page rebuilds a worker
         st.rerun()
+    if view == "distribution" and snap.distribution is None and snap.state == "paused":
+        snap = _wait_for_distribution(reg, key, snap)
     stopped = snap.state in ("paused", "diverged", "error")
     if ss.get("playing") and stopped and snap.applied >= ss.get("play_number", 0):
         ss.playing = False  # the run stopped by itself (diverged, idle): show the Play button again
@@ -48,11 +52,20 @@ def _live(reg, key: str, interval: float) -> None:
     if views is None:
         return  # the dataset is still loading; the header says "building"
     lab_views.health(snap, views)
-    view = ss.get("view") or "overview"
     if view == "step_by_step":
         lab_views.step_by_step(snap, views, lambda: _slow_motion(reg, key))
     else:
         getattr(lab_views, view)(snap, views)
+
+
+def _wait_for_distribution(reg, key: str, snap):
+    """The worker makes the distribution view only once the page asks for it: a paused run has it within
+    a second, and the page would otherwise show "no samples yet" until its next slow refresh."""
+    worker = reg.existing(key)
+    try:
+        return worker.wait_until(lambda s: s.distribution is not None, WAIT_VIEW_S, poll=0.05) if worker else snap
+    except TimeoutError:
+        return worker.snapshot()
 
 
 def _slow_motion(reg, key: str) -> None:

@@ -76,7 +76,7 @@ def test_play_then_pause(lab):
 
 def test_every_view_renders_and_step_by_step_shows_all_stages(lab):
     lab.button(key="btn_step").click().run()
-    wait_until(lab, lambda at: worker_of(at).snapshot().distribution is not None, 60, "the views")
+    wait_until(lab, lambda at: worker_of(at).snapshot().sample_iteration == 1, 60, "the samples")
     for view in ("overview", "distribution", "timeline"):
         lab.segmented_control(key="view").set_value(view).run()
         assert not lab.exception and not lab.error, view

@@ -52,7 +52,10 @@ def test_step_buttons_change_only_what_they_should(registry):
     assert snap.iteration == 0 and math.isnan(snap.history[-1]["loss_d"]) and np.isfinite(snap.history[-1]["loss_g"])
     snap = w.wait_applied(w.send("step"), 60)
     assert snap.iteration == 1 and snap.state == "paused"
-    assert snap.distribution is not None and snap.distribution.scores.shape == (24, 24)
+    assert snap.distribution is None  # made only for a page that shows it
+    w.touch("distribution")
+    snap = wait(w, lambda s: s.distribution is not None, what="the distribution view")
+    assert snap.distribution.iteration == 1 and snap.distribution.scores.shape == (24, 24)
     snap = w.wait_applied(w.send("step_detailed"), 60)
     assert snap.iteration == 2 and set(snap.detail) >= {"noise", "fakes_before", "d_real", "grad_norms_g", "fakes_after"}
 
