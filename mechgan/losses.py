@@ -43,24 +43,30 @@ FORMULAS = {
 
 
 SPECK_FORMULA = (r"L_G \mathrel{+}= \mu\,\mathbb{E}_z\big[\textstyle\sum_{\text{specks of } G(z)}"
-                 r" \tfrac{1 + G(z)}{2}\big] / 100")
+                 r" -\log(1 - p)\big] / 100,\quad p = \tfrac{1 + G(z)}{2}")
 
 
 # Specks are traced on the pixels above this level, not above 0: faint specks that
 # G's moving average would turn solid are pushed away too (floating rate ~0.2
 # instead of ~0.3 at level 0 in tuning runs; the plain loss gave ~0.3-0.48).
 SPECK_LEVEL = -0.8
+_SOLID_CAP = 0.999  # keeps -log(1 - p) finite on a fully solid pixel
 
 
 def speck_penalty(fakes: tf.Tensor) -> tf.Tensor:
-    """Mean mass of the specks of each generated design, per 100 pixels.
+    """Cross-entropy towards void of the specks of each generated design, per 100 pixels.
 
     The mask (``metrics.speck_mask``) is found outside the graph and carries no
-    gradient: the penalty only pushes the speck pixels towards void.
+    gradient: the penalty only pushes the speck pixels towards void.  A
+    cross-entropy, not the specks' mass: G ends in tanh, whose slope vanishes on
+    a nearly solid pixel, and -log(1 - p) grows just as fast there, so solid
+    specks are pushed as hard as faint ones (floating rate 0.16-0.21 instead of
+    0.20-0.27 with the mass, same runs).
     """
     mask = tf.numpy_function(_mask, [tf.stop_gradient(fakes)], tf.float32, stateful=False)
     mask.set_shape(fakes.shape)
-    return tf.reduce_mean(tf.reduce_sum((fakes + 1.0) / 2.0 * mask, axis=[1, 2, 3])) / 100.0
+    solid = (fakes + 1.0) / 2.0 * _SOLID_CAP
+    return tf.reduce_mean(tf.reduce_sum(-tf.math.log(1.0 - solid) * mask, axis=[1, 2, 3])) / 100.0
 
 
 def _mask(fakes: np.ndarray) -> np.ndarray:

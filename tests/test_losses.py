@@ -80,6 +80,21 @@ def test_speck_penalty_pushes_only_the_specks_towards_void():
         tape.watch(fakes)
         value = losses.speck_penalty(fakes)
     grad = tape.gradient(value, fakes).numpy()[..., 0]
-    assert float(value) == pytest.approx((1.6 / 2) / 100 / 2)  # its mass, per 100 px, mean over 2 designs
+    p = 0.8 * 0.999  # the speck's solid share (capped)
+    assert float(value) == pytest.approx(-np.log(1 - p) / 100 / 2, rel=1e-5)  # per 100 px, mean of 2 designs
     assert grad[0, 40, 40] > 0  # descending the penalty lowers the speck
     assert np.count_nonzero(grad[0]) == 9 and np.count_nonzero(grad[1]) == 0  # speck + ring, nothing else
+
+
+@pytest.mark.parametrize("level", [0.0, 0.999])
+def test_speck_penalty_pushes_solid_specks_through_tanh(level):
+    """G ends in tanh (slope 1 - x^2): the push on its pre-activation must not vanish on a solid speck."""
+    x = -np.ones((1, 50, 50, 1), np.float32)
+    x[0, 20:25, :, 0] = 1.0
+    x[0, 40, 40, 0] = level
+    fakes = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(fakes)
+        value = losses.speck_penalty(fakes)
+    through_tanh = tape.gradient(value, fakes).numpy()[0, 40, 40, 0] * (1 - level ** 2)
+    assert through_tanh > 0.5 / 100  # about 1/100 for a grey speck, 0.67/100 for a solid one

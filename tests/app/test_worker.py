@@ -140,3 +140,11 @@ def test_a_session_with_its_own_designs_gets_its_own_worker_and_views(registry, 
     assert not b.is_alive()
     wait(again, lambda s: s.state == "paused", what="rebuild on the shared designs")
     assert again.views is views and registry.existing("b") is again
+
+
+def test_the_warm_up_hides_the_long_lived_objects_from_the_collector(registry):
+    import gc
+
+    registry.views  # waits for the warm-up
+    # TensorFlow, Keras and the shared data: hundreds of thousands of objects a full collection skips
+    assert gc.get_freeze_count() > 100_000
