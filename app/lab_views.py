@@ -17,6 +17,9 @@ from app.worker import Snapshot
 
 VIEWS = ("overview", "distribution", "quality", "timeline", "step_by_step")
 PLOT = dict(width="stretch", config={"displayModeBar": False})
+# The live fragment's pace while a run plays: twice a second.  Every refresh of every
+# student's page costs the training threads CPU on a 2-core server, so no faster.
+LIVE_S = 0.5
 
 
 def _chart(fig, key: str) -> None:
@@ -27,7 +30,7 @@ def _kept(name: str, token, build):
     """``build()``, or the figure built for the same ``token`` at an earlier refresh.
 
     The sample grid changes a few times a second at most, and the page redraws
-    every 0.4 s for every student: its PNG is worth keeping.
+    every LIVE_S for every student: its PNG is worth keeping.
     """
     ss = st.session_state
     kept = ss.get(f"_figure_{name}")

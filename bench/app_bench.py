@@ -3,13 +3,13 @@
     python bench/app_bench.py [--seconds 10] [--rounds 3] [--nf 16] [--batch 64] [--no-browser]
 
 1. Throughput on the same config in the same process: the headless ``Trainer.run`` against the app's
-   worker (scheduler, snapshots, budgeted views) while a simulated page polls every 0.4 s and builds the
+   worker (scheduler, snapshots, budgeted views) while a simulated page polls every 0.5 s and builds the
    overview figures, as the Lab's fragment does.  Rounds alternate to share out machine noise.
    Target: the app costs <= 10 %.
 2. Server start to an interactive page: ``streamlit run app/main.py`` to the Play button in headless
    Chromium.  Target <= 10 s.
 3. Learning-rate change to its first step: from ``send("set", lr_g=...)`` to a published step made
-   with the new rate.  Target <= 1 s (the page shows it at its next 0.4 s refresh).
+   with the new rate.  Target <= 1 s (the page shows it at its next 0.5 s refresh).
 """
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 from mechgan.config import TrainConfig  # noqa: E402
 from mechgan.training import Trainer  # noqa: E402
 
+from app.lab_views import LIVE_S  # noqa: E402
 from app.registry import Registry  # noqa: E402
 from mechgan import training_figures as tf_fig  # noqa: E402
 
-POLL_S = 0.4
 
 
 def headless_rate(config: TrainConfig, seconds: float) -> float:
@@ -66,7 +66,7 @@ def app_rate(registry: Registry, config: TrainConfig, seconds: float, key: str) 
     while time.perf_counter() - start < seconds:
         w.touch("overview")
         simulated_page(w.snapshot(), kept)
-        time.sleep(POLL_S)
+        time.sleep(LIVE_S)
     w.send("pause")
     end = w.wait_until(lambda s: s.state == "paused", 60)
     elapsed = time.perf_counter() - start

@@ -2,7 +2,7 @@
 
 The script run only draws widgets and sends commands; training happens in the
 session's worker thread.  A fragment re-reads the worker's snapshot every
-0.4 s while the run plays, every 2 s while it is built or waits for a training
+0.5 s while the run plays, every 2 s while it is built or waits for a training
 slot (every 10 s otherwise, as a keep-alive).
 """
 from __future__ import annotations
@@ -14,7 +14,6 @@ import streamlit as st
 from app import lab_controls, lab_views
 from app.state import T, default_config, guarded, labeller, registry, session_key
 
-FAST_S = 0.4
 WAITING_S = 2.0  # building, or queued for a training slot
 SLOW_S = 10.0
 WAIT_VIEW_S = 5.0
@@ -28,7 +27,7 @@ def _interval(snap) -> float:
         # starves the loading thread of the GIL (the first run took 90 s instead of ~10 s)
         return WAITING_S
     fast = ss.get("playing", False) or time.time() < ss.get("fast_until", 0.0)
-    return FAST_S if fast else SLOW_S
+    return lab_views.LIVE_S if fast else SLOW_S
 
 
 @guarded

@@ -18,7 +18,7 @@ LOAD_S = 300  # first page: TensorFlow import and the first trace, on a busy 2-c
 def metric(page, label: str) -> str:
     """The value of the metric ``label``, or "" while the page does not show it."""
     box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    try:  # the live fragment redraws the metrics every 0.4 s: an element may vanish under us
+    try:  # the live fragment redraws the metrics every 0.5 s: an element may vanish under us
         return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=2000)
     except PlaywrightError:
         return ""
