@@ -27,10 +27,11 @@ def _chart(fig, key: str) -> None:
 
 
 def _kept(name: str, token, build):
-    """``build()``, or the figure built for the same ``token`` at an earlier refresh.
+    """``build()``, or the figure built for an equal ``token`` at an earlier refresh.
 
-    The sample grid changes a few times a second at most, and the page redraws
-    every LIVE_S for every student: its PNG is worth keeping.
+    The page redraws every few seconds for every student, and most of what it
+    draws has not changed since: the curves of a queued run, the sample grid
+    (a PNG) between two snapshots of the samples.
     """
     ss = st.session_state
     kept = ss.get(f"_figure_{name}")
@@ -75,12 +76,15 @@ def health(snap: Snapshot, views: ViewMaker) -> None:
 
 def overview(snap: Snapshot, views: ViewMaker) -> None:
     left, right = st.columns(2)
+    token = (T("fig_losses"), snap.history)  # a queued or paused run's curves stay the same
     with left:
-        _chart(tf_fig.loss_curves(snap.history, title=T("fig_losses"), xaxis=T("iteration_axis"),
-                                  yaxis=T("loss_axis"), names=(T("loss_d"), T("loss_g"))), "fig_losses")
+        _chart(_kept("losses", token, lambda: tf_fig.loss_curves(
+            snap.history, title=T("fig_losses"), xaxis=T("iteration_axis"), yaxis=T("loss_axis"),
+            names=(T("loss_d"), T("loss_g")))), "fig_losses")
     with right:
-        _chart(tf_fig.d_score_curves(snap.history, title=T("fig_d_scores"), xaxis=T("iteration_axis"),
-                                     names=(T("d_real"), T("d_fake"))), "fig_d_scores")
+        _chart(_kept("d_scores", token, lambda: tf_fig.d_score_curves(
+            snap.history, title=T("fig_d_scores"), xaxis=T("iteration_axis"),
+            names=(T("d_real"), T("d_fake")))), "fig_d_scores")
     if snap.samples is None:
         st.info(T("no_samples_yet"))
         return

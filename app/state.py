@@ -8,6 +8,7 @@ import os
 import uuid
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import script_runner
 
 from mechgan.config import TrainConfig
 
@@ -15,6 +16,21 @@ from app.i18n import LANGUAGES, text
 from app.registry import Registry
 
 log = logging.getLogger(__name__)
+
+
+def _keep_keras_state() -> None:
+    """Streamlit ends every script run, each fragment refresh included, with ``keras.backend.clear_session()``.
+
+    That resets Keras's global state under the training threads, empties
+    TensorFlow's kernel cache and runs a full garbage collection, all holding
+    the GIL: with twenty students it was more than half of the server's Python
+    time.  Our runs live in worker threads and own their models, so there is
+    nothing for it to clean (and we draw no matplotlib figures).
+    """
+    script_runner._clean_problem_modules = lambda: None
+
+
+_keep_keras_state()
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,8 +2,8 @@
 
 The script run only draws widgets and sends commands; training happens in the
 session's worker thread.  A fragment re-reads the worker's snapshot every
-0.5 s while the run plays, every 2 s while it is built or waits for a training
-slot (every 10 s otherwise, as a keep-alive).
+0.5 s while the run plays, every 2 s while it is built, every 5 s while it waits
+for a training slot (every 10 s otherwise, as a keep-alive).
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import streamlit as st
 from app import lab_controls, lab_views
 from app.state import T, default_config, guarded, labeller, registry, session_key
 
-WAITING_S = 2.0  # building, or queued for a training slot
+BUILDING_S = 2.0
+WAITING_S = 5.0  # queued for a training slot: only the queue position changes
 SLOW_S = 10.0
 WAIT_VIEW_S = 5.0
 
@@ -22,9 +23,11 @@ WAIT_VIEW_S = 5.0
 def _interval(snap) -> float:
     """How often the live fragment reruns: fast only while something moves on screen."""
     ss = st.session_state
-    if snap.state in ("waiting", "building"):
-        # nothing moves; and a page polling fast while the server loads TensorFlow
-        # starves the loading thread of the GIL (the first run took 90 s instead of ~10 s)
+    if snap.state == "building":
+        # a page polling fast while the server loads TensorFlow starves the
+        # loading thread of the GIL (the first run took 90 s instead of ~10 s)
+        return BUILDING_S
+    if snap.state == "waiting":
         return WAITING_S
     fast = ss.get("playing", False) or time.time() < ss.get("fast_until", 0.0)
     return lab_views.LIVE_S if fast else SLOW_S
@@ -38,7 +41,7 @@ def _live(reg, key: str, interval: float) -> None:
     snap = reg.snapshot(key, view)
     if snap is None:  # freed while the tab slept: the page rebuilds a worker
         st.rerun()
-    if view == "distribution" and snap.distribution is None and snap.state == "paused":
+    if view == "distribution" and snap.state == "paused" and not _current(snap.distribution, snap):
         snap = _wait_for_distribution(reg, key, snap)
     stopped = snap.state in ("paused", "diverged", "error")
     if ss.get("playing") and stopped and snap.applied >= ss.get("play_number", 0):
@@ -57,12 +60,18 @@ def _live(reg, key: str, interval: float) -> None:
         getattr(lab_views, view)(snap, views)
 
 
+def _current(distribution, snap) -> bool:
+    return distribution is not None and distribution.iteration == snap.iteration
+
+
 def _wait_for_distribution(reg, key: str, snap):
-    """The worker makes the distribution view only once the page asks for it: a paused run has it within
-    a second, and the page would otherwise show "no samples yet" until its next slow refresh."""
+    """The worker makes the distribution view only while the page shows it: a paused run has it within
+    a second, and the page would otherwise show an old one (or none) until its next slow refresh."""
     worker = reg.existing(key)
+    if worker is None:
+        return snap
     try:
-        return worker.wait_until(lambda s: s.distribution is not None, WAIT_VIEW_S, poll=0.05) if worker else snap
+        return worker.wait_until(lambda s: _current(s.distribution, s), WAIT_VIEW_S, poll=0.05)
     except TimeoutError:
         return worker.snapshot()
 

@@ -146,3 +146,14 @@ def test_diverged_run_shows_a_plain_message(lab):
     text = " ".join(e.value for e in lab.error)
     assert "L'entraînement a divergé" in text and "à l'itération" in text
     assert "loss became NaN" not in text  # the engine's English message stays out of the French page
+
+
+def test_script_runs_leave_keras_and_tensorflow_state_alone(lab, monkeypatch):
+    """Streamlit's own end-of-run clean-up would call keras.backend.clear_session() under the training threads."""
+    import keras
+
+    calls = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: calls.append(1))
+    lab.button(key="btn_step").click().run()
+    lab.run()
+    assert not lab.exception and calls == []
