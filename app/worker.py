@@ -205,6 +205,7 @@ class Worker(threading.Thread):
             self._rate.clear()
             self._weights += 1
             self._refresh_views()  # the untrained G's samples, traced while the build slot is held
+            self._trainer.trace()  # so a training slot goes to training, not to compiling
         self._update(state="paused", applied=self._applied)
 
     def _drain(self, block: bool) -> None:

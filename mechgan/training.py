@@ -206,6 +206,18 @@ class Trainer:
     def _stopped_record(self) -> dict:
         return self._history[-1] if self._history else dict.fromkeys(RECORD_KEYS, float("nan"))
 
+    def trace(self) -> None:
+        """Compile the D and G updates now, without running them (no weight, optimizer or RNG changes).
+
+        Tracing is seconds of pure Python: a server does it while it builds a
+        run, not in the training slot it shares with the class.
+        """
+        size = min(self._config.batch_size, len(self._reals))
+        reals = tf.TensorSpec.from_tensor(tf.constant(self._reals[:size]))
+        self._fn("d").get_concrete_function(reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32))
+        self._fn("g").get_concrete_function(
+            tf.TensorSpec((self._config.batch_size, self._config.latent_dim), tf.float32))
+
     def step(self) -> dict:
         """One iteration: ``k_d`` D updates then ``k_g`` G updates; a diverged run does nothing."""
         with self._lock:

@@ -7,6 +7,7 @@ idle times, every training worker must be gone.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "load_test.py"
 def _load_test():
     spec = importlib.util.spec_from_file_location("load_test", BENCH)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being defined
     spec.loader.exec_module(module)
     return module
 

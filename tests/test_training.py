@@ -1,4 +1,5 @@
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -124,6 +125,18 @@ def test_same_seed_and_config_give_the_same_first_losses(designs):
     runs = [Trainer(SMALL, designs).run(3) for _ in range(2)]
     for key in ("loss_d", "loss_g", "d_real", "d_fake"):
         np.testing.assert_allclose([r[key] for r in runs[0]], [r[key] for r in runs[1]], rtol=1e-5)
+
+
+@pytest.mark.parametrize("architecture", ["nf", "tutorial"])
+def test_tracing_ahead_changes_nothing_and_is_not_repeated(designs, architecture):
+    config = replace(SMALL, architecture=architecture)
+    plain, traced = Trainer(config, designs), Trainer(config, designs)
+    traced.trace()
+    assert traced.iteration == 0 and len(traced.history) == 0
+    first, expected = traced.step(), plain.step()
+    for key in ("loss_d", "loss_g", "d_real", "d_fake"):  # no RNG state or weight moved
+        assert first[key] == pytest.approx(expected[key], rel=1e-5)
+    assert [f.experimental_get_tracing_count() for f in traced._compiled.values()] == [1, 1]
 
 
 @pytest.mark.usefixtures("eager")
