@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 SWITCH_INTERVAL_S = 0.001
+# A Lab page touches its run at least every 10 s (5 s while queued): shorter idle
+# times would pause queued runs and free paused ones under the students' eyes.
+MIN_IDLE_S = 12.0
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,9 @@ class Registry:
         cores = os.cpu_count() or 1
         self.max_running = int(max_running or env_number("MECHGAN_MAX_TRAINING", cores))
         self.scheduler = Scheduler(self.max_running, env_number("MECHGAN_SLICE_S", 20.0))
-        self.settings = settings or WorkerSettings(idle_pause_s=env_number("MECHGAN_IDLE_PAUSE_S", 60.0),
-                                                   idle_free_s=env_number("MECHGAN_IDLE_FREE_S", 600.0))
+        self.settings = settings or WorkerSettings(
+            idle_pause_s=max(MIN_IDLE_S, env_number("MECHGAN_IDLE_PAUSE_S", 60.0)),
+            idle_free_s=max(MIN_IDLE_S, env_number("MECHGAN_IDLE_FREE_S", 600.0)))
         self._views = views
         # The training threads release the GIL at every TensorFlow op and must win it back from the
         # page threads: a shorter switch interval than Python's 5 ms keeps them from queueing behind.

@@ -156,6 +156,7 @@ class StudentResult:
     first_iteration: int | None = None
     last_iteration: int | None = None
     train_seconds: float = 0.0
+    queued: bool = False  # saw "waiting, position k" at least once
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -175,6 +176,7 @@ async def student(port: int, seconds: float, result: StudentResult) -> None:
         result.first_iteration = tab.iteration() or 0
         while time.perf_counter() - played < seconds:
             result.refresh_s.append(await tab.live())
+            result.queued |= tab.metrics.get("Status", "").startswith("waiting")
             if tab.iteration() is not None:
                 result.last_iteration = tab.iteration()
                 result.train_seconds = time.perf_counter() - played
@@ -276,6 +278,7 @@ class Report:
     refresh_p95_s: float = float("nan")
     refreshes: int = 0
     steps_per_s: list[float] = field(default_factory=list)
+    queued: list[bool] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     traceback_in_log: bool = False
 
@@ -297,8 +300,10 @@ class Report:
             missed.append(f"memory {self.memory_over_baseline:+.1%} over baseline")
         if self.live_after != TARGETS["live_after"]:
             missed.append(f"{self.live_after} live workers after cleanup")
-        if not all(s > 0 for s in self.steps_per_s):
-            missed.append("a session never trained")
+        # with a few training slots shared in turns, a student may spend the whole test in the queue;
+        # that student must at least have been shown its place in it
+        if any(s == 0 and not q for s, q in zip(self.steps_per_s, self.queued)):
+            missed.append("a session neither trained nor saw its place in the queue")
         return missed
 
     def lines(self) -> list[str]:
@@ -306,7 +311,8 @@ class Report:
         return [
             f"students {self.students}, {self.seconds:.0f} s of Play each; server ready in {self.startup_s:.1f} s",
             f"steps/s per session: mean {sps.mean():.2f}, min {sps.min():.2f}, max {sps.max():.2f}; "
-            f"all sessions {sps.sum():.1f}",
+            f"all sessions {sps.sum():.1f}; {int((sps > 0).sum())} of {self.students} sessions trained, "
+            f"{sum(self.queued)} were shown a queue position",
             f"page refresh (live fragment) p50 {self.refresh_p50_s:.3f} s, p95 {self.refresh_p95_s:.3f} s "
             f"over {self.refreshes} (target p95 < {TARGETS['refresh_p95_s']} s)",
             f"page load p95 {self.load_p95_s:.2f} s; from page load to Play pressed (button enabled once the "
@@ -377,10 +383,11 @@ async def _drive(server: Server, report: Report, idle_wait: float, stagger: floa
     report.health_max_s = max(health) if health else float("inf")
     report.peak_mb = max(rss + [report.baseline_mb])
     report.steps_per_s = [round(r.steps_per_s, 3) for r in results]
+    report.queued = [r.queued for r in results]
     report.errors += [f"student {i}: {e}" for i, r in enumerate(results) for e in r.errors]
 
 
-def run(students: int, seconds: float, idle_pause_s: float = 3.0, idle_free_s: float = 8.0,
+def run(students: int, seconds: float, idle_pause_s: float = 12.0, idle_free_s: float = 12.0,
         max_training: int | None = None, slice_s: float | None = None, stagger_s: float = 0.25,
         log_path: Path | None = None) -> Report:
     """Start a server, run the class against it, stop it; every figure in a :class:`Report`."""
@@ -412,8 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=20, help=f"simulated students (at most {MAX_STUDENTS})")
     parser.add_argument("--seconds", type=float, default=60, help="seconds each student keeps Play on")
-    parser.add_argument("--idle-pause", type=float, default=3.0, help="MECHGAN_IDLE_PAUSE_S for the server")
-    parser.add_argument("--idle-free", type=float, default=8.0, help="MECHGAN_IDLE_FREE_S for the server")
+    parser.add_argument("--idle-pause", type=float, default=12.0, help="MECHGAN_IDLE_PAUSE_S for the server")
+    parser.add_argument("--idle-free", type=float, default=12.0, help="MECHGAN_IDLE_FREE_S for the server")
     parser.add_argument("--max-training", type=int, default=None, help="MECHGAN_MAX_TRAINING (default: cores)")
     parser.add_argument("--slice", type=float, default=None, help="MECHGAN_SLICE_S: a run's turn while others wait")
     parser.add_argument("--json", type=Path, help="also write the report here")

@@ -27,7 +27,7 @@ def _load_test():
 @pytest.mark.timeout(600)
 def test_three_students_train_and_leave_no_worker_behind(tmp_path):
     bench = _load_test()
-    report = bench.run(students=3, seconds=20, idle_pause_s=2.0, idle_free_s=6.0, max_training=2, slice_s=5,
+    report = bench.run(students=3, seconds=30, idle_pause_s=12.0, idle_free_s=12.0, max_training=2, slice_s=5,
                        log_path=tmp_path / "server.log")
     print("\n".join(report.lines()))
     assert report.errors == [] and not report.traceback_in_log
