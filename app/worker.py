@@ -71,7 +71,7 @@ class _Budget:
 class WorkerSettings:
     idle_pause_s: float = 60.0
     idle_free_s: float = 600.0
-    samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.03))
+    samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.02))
     distribution: _Budget = field(default_factory=lambda: _Budget(1.0, 0.02))
     metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.02))
     metric_samples: int = 256

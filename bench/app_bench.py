@@ -5,7 +5,7 @@
 1. Throughput on the same config in the same process: the headless ``Trainer.run`` against the app's
    worker (scheduler, snapshots, budgeted views) while a simulated page polls every 0.5 s and builds the
    overview figures, as the Lab's fragment does.  Rounds alternate to share out machine noise.
-   Target: the app costs <= 10 %.
+   Target: the app costs <= 10 %.  Then the same through a real server driven by a websocket client.
 2. Server start to an interactive page: ``streamlit run app/main.py`` to the Play button in headless
    Chromium.  Target <= 10 s.
 3. Learning-rate change to its first step: from ``send("set", lr_g=...)`` to a published step made
@@ -94,6 +94,24 @@ def lr_latency(registry: Registry, config: TrainConfig, trials: int) -> list[flo
     return times
 
 
+def server_cost(config: TrainConfig, seconds: float) -> None:
+    """The same comparison through a real ``streamlit run`` server: one websocket client opens the Lab,
+    presses Play and keeps the live view refreshing, as a browser tab does (without the browser's own
+    drawing, which happens on the student's computer).  Headless runs before and after bracket the noise."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import load_test
+
+    before = headless_rate(config, seconds)
+    report = load_test.run(students=1, seconds=3 * seconds, max_training=1,
+                           defaults={"nf": config.nf, "batch_size": config.batch_size})
+    after = headless_rate(config, seconds)
+    served, head = report.steps_per_s[0], (before + after) / 2
+    cost = 1 - served / head
+    print(f"1b. through a real server: {served:.2f} steps/s against headless {before:.2f} / {after:.2f}: "
+          f"cost {cost:+.1%}  target <= 10 %  {'OK' if cost <= 0.10 else 'MISSED'}"
+          + (f"  (errors: {report.errors})" if report.errors else ""))
+
+
 def server_start_to_interactive() -> tuple[float, float]:
     """(seconds to the Play button, seconds until the run is built and paused)."""
     sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -154,6 +172,8 @@ def main() -> None:
     print(f"3. LR change -> first step with it: median {statistics.median(lat):.2f} s, max {max(lat):.2f} s  "
           f"target <= 1 s  {'OK' if max(lat) <= 1.0 else 'MISSED'}")
     registry.shutdown(60)
+
+    server_cost(config, args.seconds)
 
     if not args.no_browser:
         interactive, built = server_start_to_interactive()

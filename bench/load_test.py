@@ -389,7 +389,7 @@ async def _drive(server: Server, report: Report, idle_wait: float, stagger: floa
 
 def run(students: int, seconds: float, idle_pause_s: float = 12.0, idle_free_s: float = 12.0,
         max_training: int | None = None, slice_s: float | None = None, stagger_s: float = 0.25,
-        log_path: Path | None = None) -> Report:
+        log_path: Path | None = None, defaults: dict | None = None) -> Report:
     """Start a server, run the class against it, stop it; every figure in a :class:`Report`."""
     students = max(1, min(students, MAX_STUDENTS))
     seconds = max(1.0, min(seconds, MAX_SECONDS))
@@ -400,6 +400,8 @@ def run(students: int, seconds: float, idle_pause_s: float = 12.0, idle_free_s: 
         env["MECHGAN_MAX_TRAINING"] = str(max_training)
     if slice_s:
         env["MECHGAN_SLICE_S"] = str(slice_s)
+    if defaults:
+        env["MECHGAN_DEFAULTS"] = json.dumps(defaults)
     log_path = log_path or runs_dir.parent / f"{runs_dir.name}.log"
     report = Report(students, seconds)
     server = Server(env, log_path)
