@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import os
 import re
@@ -387,6 +388,13 @@ async def _drive(server: Server, report: Report, idle_wait: float, stagger: floa
     report.errors += [f"student {i}: {e}" for i, r in enumerate(results) for e in r.errors]
 
 
+def _run_apart(make_coroutine) -> None:
+    """``asyncio.run`` in a thread of its own: the caller's thread may already run an event loop
+    (a test session that used Streamlit's AppTest does)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def run(students: int, seconds: float, idle_pause_s: float = 12.0, idle_free_s: float = 12.0,
         max_training: int | None = None, slice_s: float | None = None, stagger_s: float = 0.25,
         log_path: Path | None = None, defaults: dict | None = None) -> Report:
@@ -408,7 +416,8 @@ def run(students: int, seconds: float, idle_pause_s: float = 12.0, idle_free_s: 
     try:
         report.startup_s = server.wait_healthy()
         budget = seconds + students * stagger_s + 2 * idle_free_s + 900
-        asyncio.run(asyncio.wait_for(_drive(server, report, idle_free_s + idle_pause_s + 4, stagger_s), budget))
+        _run_apart(lambda: asyncio.wait_for(_drive(server, report, idle_free_s + idle_pause_s + 4, stagger_s),
+                                            budget))
     except asyncio.TimeoutError:
         report.errors.append(f"the load test did not finish within its {budget:.0f} s budget")
     finally:
