@@ -49,12 +49,13 @@ def header(snap: Snapshot) -> None:
     cols[2].metric(T("status"), _status(snap))
     cols[3].metric(T("loss_d"), _num(last.get("loss_d")))
     cols[4].metric(T("loss_g"), _num(last.get("loss_g")))
-    if snap.state == "error":
-        st.error(T("worker_error", error=snap.message), icon=":material/error:")
-    elif snap.message == "idle":
-        st.info(T("msg_idle"), icon=":material/bedtime:")
-    elif snap.message and snap.state != "diverged":
-        st.warning(snap.message)
+    with st.container():  # a message comes and goes: in a block of its own, the charts below keep their place
+        if snap.state == "error":
+            st.error(T("worker_error", error=snap.message), icon=":material/error:")
+        elif snap.message == "idle":
+            st.info(T("msg_idle"), icon=":material/bedtime:")
+        elif snap.message and snap.state != "diverged":
+            st.warning(snap.message)
 
 
 def _status(snap: Snapshot) -> str:
@@ -68,10 +69,13 @@ def _num(value) -> str:
 
 
 def health(snap: Snapshot, views: ViewMaker) -> None:
-    for key in diagnose(snap, views.real_diversity):
-        box = st.error if key == "diverged" else st.warning
-        detail = f" ({T('diverged_at', iteration=snap.iteration)})" if key == "diverged" else ""
-        box(f"**{T(f'health_{key}')}**{detail}  \n{T(f'fix_{key}')}", icon=":material/health_and_safety:")
+    """Plain-language health messages, in one block: their number changes from one refresh to the next,
+    and charts that move to another place in the page are drawn again from scratch (blank meanwhile)."""
+    with st.container():
+        for key in diagnose(snap, views.real_diversity):
+            box = st.error if key == "diverged" else st.warning
+            detail = f" ({T('diverged_at', iteration=snap.iteration)})" if key == "diverged" else ""
+            box(f"**{T(f'health_{key}')}**{detail}  \n{T(f'fix_{key}')}", icon=":material/health_and_safety:")
 
 
 def overview(snap: Snapshot, views: ViewMaker) -> None:
