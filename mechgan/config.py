@@ -38,7 +38,8 @@ class TrainConfig:
     # Samples come from an exponential moving average of G's weights (0: from G itself).
     ema: float = 0.99
     # Weight of G's speck penalty (mechgan.losses.speck_penalty): small pieces cut off from
-    # the structure cost G this much per 100 solid pixels.  0 gives the plain GAN objective.
+    # the structure cost G this much times their cross-entropy towards void, per 100 pixels.
+    # 0 gives the plain GAN objective.
     speck_weight: float = 10.0
 
     def __post_init__(self) -> None:

@@ -98,13 +98,16 @@ class Trainer:
 
     def _next_batch(self) -> np.ndarray:
         """Batches of a fresh permutation every epoch, a pure function of (seed, batches drawn)."""
-        n = len(self._reals)
-        size = min(self._config.batch_size, n)
+        n, size = len(self._reals), self._real_batch_size()
         epoch, pos = divmod(self._batches_drawn, n // size)
         if self._epoch_order is None or self._epoch_order[0] != epoch:
             self._epoch_order = (epoch, np.random.default_rng([self._config.seed, 3, epoch]).permutation(n))
         self._batches_drawn += 1
         return self._reals[self._epoch_order[1][pos * size:(pos + 1) * size]]
+
+    def _real_batch_size(self) -> int:
+        """Real designs per D update: the batch size, or all of a smaller dataset."""
+        return min(self._config.batch_size, len(self._reals))
 
     def _noise(self, n: int) -> tf.Tensor:
         return self._rng.normal((n, self._config.latent_dim))
@@ -212,7 +215,7 @@ class Trainer:
         Tracing is seconds of pure Python: a server does it while it builds a
         run, not in the training slot it shares with the class.
         """
-        size = min(self._config.batch_size, len(self._reals))
+        size = self._real_batch_size()
         reals = tf.TensorSpec.from_tensor(tf.constant(self._reals[:size]))
         self._fn("d").get_concrete_function(reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32))
         self._fn("g").get_concrete_function(
