@@ -319,12 +319,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "smooth.", "D devient un critique qui estime une distance entre distributions ; la "
                           "pénalité le garde régulier."),
     "speck_title": ("G's speck penalty", "Pénalité des îlots pour G"),
-    "speck_note": ("Added to G's loss whatever the objective: the solid mass of the specks (pieces of at most 30 "
-                   "pixels cut off from the main structure) of each generated design. D alone is slow to notice a "
-                   "few stray pixels; a mechanical part cannot have them.",
-                   "Ajoutée à la perte de G quel que soit l'objectif : la masse de matière des îlots (morceaux d'au "
-                   "plus 30 pixels détachés de la structure principale) de chaque pièce générée. D seul remarque "
-                   "mal quelques pixels isolés ; une pièce mécanique ne peut pas en avoir."),
+    "speck_note": ("Added to G's loss whatever the objective: a cross-entropy that pushes the specks (pieces of at "
+                   "most 30 pixels cut off from the main structure) of each generated design towards void, as hard "
+                   "for a solid speck as for a faint one. D alone is slow to notice a few stray pixels; a "
+                   "mechanical part cannot have them.",
+                   "Ajoutée à la perte de G quel que soit l'objectif : une entropie croisée qui pousse vers le vide "
+                   "les îlots (morceaux d'au plus 30 pixels détachés de la structure principale) de chaque pièce "
+                   "générée, aussi fort pour un îlot plein que pour un îlot pâle. D seul remarque mal quelques "
+                   "pixels isolés ; une pièce mécanique ne peut pas en avoir."),
     # ---------------------------------------------------------------- runs page
     "runs_title": ("Compare saved runs", "Comparer les entraînements"),
     "runs_intro": ("Save runs from the Lab (sidebar, Save run), then compare them here, e.g. both learning "
