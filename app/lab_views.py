@@ -10,6 +10,7 @@ import streamlit as st
 
 from mechgan import training_figures as tf_fig
 
+from app import live_charts
 from app.health import diagnose
 from app.state import T
 from app.views import ViewMaker
@@ -24,6 +25,10 @@ LIVE_S = 0.5
 
 def _chart(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, **PLOT)
+
+
+def _curves(data_and_spec) -> None:
+    st.vega_lite_chart(*data_and_spec, width="stretch")
 
 
 def _kept(name: str, token, build):
@@ -82,19 +87,20 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
     left, right = st.columns(2)
     token = (T("fig_losses"), snap.history)  # a queued or paused run's curves stay the same
     with left:
-        _chart(_kept("losses", token, lambda: tf_fig.loss_curves(
+        _curves(_kept("losses", token, lambda: live_charts.loss_curves(
             snap.history, title=T("fig_losses"), xaxis=T("iteration_axis"), yaxis=T("loss_axis"),
-            names=(T("loss_d"), T("loss_g")))), "fig_losses")
+            names=(T("loss_d"), T("loss_g")))))
     with right:
-        _chart(_kept("d_scores", token, lambda: tf_fig.d_score_curves(
-            snap.history, title=T("fig_d_scores"), xaxis=T("iteration_axis"),
-            names=(T("d_real"), T("d_fake")))), "fig_d_scores")
+        _curves(_kept("d_scores", token, lambda: live_charts.d_score_curves(
+            snap.history, title=T("fig_d_scores"), xaxis=T("iteration_axis"), names=(T("d_real"), T("d_fake")))))
     if snap.samples is None:
         st.info(T("no_samples_yet"))
         return
-    title = T("fig_samples", iteration=snap.sample_iteration)
-    _chart(_kept("samples", (title, hash(snap.samples.tobytes() + snap.sample_scores.tobytes())),
-                 lambda: tf_fig.sample_grid(snap.samples, snap.sample_scores, title=title)), "fig_samples")
+    st.markdown(f"**{T('fig_samples', iteration=snap.sample_iteration)}**")
+    # an image, not a chart: the browser swaps its source in place, where a chart is drawn anew, blank
+    # meanwhile; and a data URI, drawn at once, where a served file would be fetched first
+    st.image(_kept("samples", hash(snap.samples.tobytes() + snap.sample_scores.tobytes()),
+                   lambda: tf_fig.sample_png(snap.samples, snap.sample_scores)), width="stretch")
     st.caption(T("samples_caption"))
 
 

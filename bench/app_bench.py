@@ -4,7 +4,7 @@
 
 1. Throughput on the same config in the same process: the headless ``Trainer.run`` against the app's
    worker (scheduler, snapshots, budgeted views) while a simulated page polls every 0.5 s and builds the
-   overview figures, as the Lab's fragment does.  Rounds alternate to share out machine noise.
+   overview's curves and samples, as the Lab's fragment does.  Rounds alternate to share out machine noise.
    Target: the app costs <= 10 %.  Then the same through a real server driven by a websocket client.
 2. Server start to an interactive page: ``streamlit run app/main.py`` to the Play button in headless
    Chromium.  Target <= 10 s.
@@ -24,13 +24,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pyarrow as pa  # noqa: E402
+
+from mechgan import training_figures as tf_fig  # noqa: E402
 from mechgan.config import TrainConfig  # noqa: E402
 from mechgan.training import Trainer  # noqa: E402
 
+from app import live_charts  # noqa: E402
 from app.lab_views import LIVE_S  # noqa: E402
 from app.registry import Registry  # noqa: E402
-from mechgan import training_figures as tf_fig  # noqa: E402
-
 
 
 def headless_rate(config: TrainConfig, seconds: float) -> float:
@@ -44,15 +46,13 @@ def headless_rate(config: TrainConfig, seconds: float) -> float:
 
 
 def simulated_page(snap, kept: dict) -> None:
-    """What one fragment refresh of the Lab's overview computes on the server (the page keeps the
-    sample grid while the samples stay the same)."""
-    figs = [tf_fig.loss_curves(snap.history), tf_fig.d_score_curves(snap.history)]
-    if snap.samples is not None:
-        if kept.get("samples") is not snap.samples:
-            kept.update(samples=snap.samples, grid=tf_fig.sample_grid(snap.samples, snap.sample_scores))
-        figs.append(kept["grid"])
-    for f in figs:
-        f.to_json()
+    """What one fragment refresh of the Lab's overview computes on the server: the two live curves as
+    Arrow tables (as Streamlit sends them), and the sample image only when the samples changed."""
+    for data, _ in (live_charts.loss_curves(snap.history, "", "", "", ("D loss", "G loss")),
+                    live_charts.d_score_curves(snap.history, "", "", ("D(real)", "D(fake)"))):
+        pa.Table.from_pandas(data).to_batches()
+    if snap.samples is not None and kept.get("samples") is not snap.samples:
+        kept.update(samples=snap.samples, grid=tf_fig.sample_png(snap.samples, snap.sample_scores))
 
 
 def app_rate(registry: Registry, config: TrainConfig, seconds: float, key: str) -> float:

@@ -1,9 +1,12 @@
 """Plotly figures of a training run (the app's Lab and Runs pages, notebooks).
 
 Every builder takes plain data (history records, arrays, a :class:`DistributionData`)
-and returns a ``go.Figure``; nothing is shown here.  Titles and axis labels are
-parameters with English defaults so the app can translate them.  Colours follow
-GAN Lab: green for real data, purple for generated designs.
+and returns a ``go.Figure`` (:func:`sample_png`, a PNG); nothing is shown here.
+Titles and axis labels are parameters with English defaults so the app can
+translate them.  Colours follow GAN Lab: green for real data, purple for
+generated designs.  Lines and points are SVG, not WebGL: a chart drawn anew at
+each update opens a new WebGL context, which a browser without a GPU draws in
+software (a live Lab tab fell to 2 frames a second).
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from mechgan.data import PCABasis, binarize, material_level
 from mechgan.figures import GRAY
@@ -42,8 +45,8 @@ def _lines(history, series: dict[str, tuple[str, str]], title: str, xaxis: str, 
     traces = []
     for key, (name, color) in series.items():
         xs, ys = _records(history, key)
-        traces.append(go.Scattergl(x=xs, y=ys.astype(np.float32), name=name, mode="lines",
-                                   line=dict(color=color, width=1.5)))
+        traces.append(go.Scatter(x=xs, y=ys.astype(np.float32), name=name, mode="lines",
+                                 line=dict(color=color, width=1.5)))
     return go.Figure(traces, dict(
         title=title, xaxis=dict(title=xaxis), yaxis=dict(title=yaxis, range=yrange), margin=MARGIN, height=300,
         legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"), uirevision="keep",
@@ -69,41 +72,51 @@ def sample_grid(samples: np.ndarray, scores: np.ndarray | None = None, cols: int
                 score_label: str = "D") -> go.Figure:
     """Generated designs (floats in [-1, 1]) tiled in one image, each labelled with its D score.
 
-    The tiles travel as one small PNG, not as a heatmap of numbers: a live page
-    redraws this grid several times a second for every student.
+    The tiles travel as one small PNG (:func:`sample_png`), not as a heatmap of numbers.
+    """
+    rows = int(np.ceil(len(samples) / cols))
+    # drawn PNG_SCALE times larger and shrunk back (dx, dy): browsers blur an enlarged image
+    image = go.Image(source=sample_png(samples, scores, cols, score_label), dx=1 / PNG_SCALE, dy=1 / PNG_SCALE,
+                     hoverinfo="skip")
+    return go.Figure(image, dict(
+        title=title, height=80 + 95 * rows, margin=dict(l=5, r=5, t=40 if title else 5, b=5),
+        xaxis=dict(visible=False), yaxis=dict(visible=False)))
+
+
+def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int = 8, score_label: str = "D") -> str:
+    """The tiles of :func:`sample_grid` as a PNG data URI, void white to solid dark, each under its
+    D score (green when D calls it real, purple otherwise).
+
+    A palette image of PNG_LEVELS greys, lightly compressed: the live Lab draws one
+    for every student every few seconds, and an RGB PNG at full compression took ~7x longer.
     """
     n, side = len(samples), samples.shape[1]
     rows, pad = int(np.ceil(n / cols)), 6
     cell = side + pad
-    canvas = np.full((rows * cell, cols * cell - pad), np.nan)
+    canvas = np.full((rows * cell, cols * cell - pad), PNG_LEVELS, np.uint8)  # the gap colour
     for i, s in enumerate(np.asarray(samples, dtype=float)):
         r, c = divmod(i, cols)
-        canvas[r * cell + pad: r * cell + pad + side, c * cell: c * cell + side] = (s + 1) / 2
-    annotations = [] if scores is None else [
-        dict(x=c * cell + side / 2, y=r * cell + pad / 2, text=f"{score_label} {score:.2f}", showarrow=False,
-             font=dict(size=11, color=REAL if score >= 0.5 else FAKE), yanchor="bottom",
-             bgcolor="rgba(255,255,255,0.85)")
-        for (r, c), score in ((divmod(i, cols), s) for i, s in enumerate(scores))]
-    # drawn PNG_SCALE times larger and shrunk back (dx, dy): browsers blur an enlarged image
-    return go.Figure(go.Image(source=_png(canvas), dx=1 / PNG_SCALE, dy=1 / PNG_SCALE, hoverinfo="skip"), dict(
-        title=title, height=80 + 95 * rows, margin=dict(l=5, r=5, t=40 if title else 5, b=5),
-        annotations=annotations, xaxis=dict(visible=False), yaxis=dict(visible=False)))
-
-
-def _png(canvas: np.ndarray) -> str:
-    """A PNG data URI of ``canvas`` (values in [0, 1] drawn void white to solid dark, NaN as the gap colour),
-    each value a PNG_SCALE-wide square.
-
-    A palette image of PNG_LEVELS greys, lightly compressed: the encoding is most
-    of the grid's cost, and an RGB PNG at full compression took ~7x longer.
-    """
-    index = np.round(np.nan_to_num(np.clip(canvas, 0, 1)) * (PNG_LEVELS - 1)).astype(np.uint8)
-    index[np.isnan(canvas)] = PNG_LEVELS
-    image = Image.fromarray(index.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1), "P")
+        canvas[r * cell + pad: r * cell + pad + side, c * cell: c * cell + side] = np.round(
+            np.clip((s + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
+    image = Image.fromarray(canvas.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1), "P")
     image.putpalette(_PALETTE)
+    if scores is not None:
+        _label(image, scores, cols, cell, pad, side, score_label)
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: int, side: int, label: str) -> None:
+    """Each tile's score, on white in the gap above it."""
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=PNG_SCALE * pad * 0.8)
+    for i, score in enumerate(scores):
+        r, c = divmod(i, cols)
+        at = (PNG_SCALE * (c * cell + side / 2), PNG_SCALE * (r * cell + pad / 2))
+        text = f"{label} {score:.2f}"
+        left, top, right, bottom = draw.textbbox(at, text, font=font, anchor="mm")
+        draw.rectangle((left - 6, top - 3, right + 6, bottom + 3), fill=_WHITE)
+        draw.text(at, text, fill=_REAL if score >= 0.5 else _FAKE, font=font, anchor="mm")
 
 
 def _rgb(color: str) -> np.ndarray:
@@ -111,7 +124,9 @@ def _rgb(color: str) -> np.ndarray:
 
 
 _PALETTE = np.round(np.vstack([_rgb(GRAY[0][1]) + np.linspace(0, 1, PNG_LEVELS)[:, None] * (
-    _rgb(GRAY[1][1]) - _rgb(GRAY[0][1])), _rgb(GAP)])).astype(np.uint8).ravel().tolist()
+    _rgb(GRAY[1][1]) - _rgb(GRAY[0][1])), _rgb(GAP), _rgb("#ffffff"), _rgb(REAL), _rgb(FAKE)])).astype(
+    np.uint8).ravel().tolist()
+_WHITE, _REAL, _FAKE = PNG_LEVELS + 1, PNG_LEVELS + 2, PNG_LEVELS + 3  # palette indices after the gap
 
 
 def material_comparison(real_levels: np.ndarray, generated_levels: np.ndarray, title: str = "Material level",
@@ -210,9 +225,9 @@ def distribution_view(data: DistributionData, layers=LAYERS, title: str = "Distr
     return fig
 
 
-def _points(coords: np.ndarray, name: str, color: str) -> go.Scattergl:
-    return go.Scattergl(x=coords[:, 0], y=coords[:, 1], mode="markers", name=name,
-                        marker=dict(size=6, color=color, opacity=0.7, line=dict(width=0.5, color="white")))
+def _points(coords: np.ndarray, name: str, color: str) -> go.Scatter:
+    return go.Scatter(x=coords[:, 0], y=coords[:, 1], mode="markers", name=name,
+                      marker=dict(size=6, color=color, opacity=0.7, line=dict(width=0.5, color="white")))
 
 
 def _arrows(data: DistributionData, name: str) -> go.Scatter:
@@ -294,7 +309,7 @@ def runs_overlay(histories: dict[str, list], key: str, title: str, xaxis: str = 
     fig = go.Figure()
     for name, history in histories.items():
         xs, ys = _records(history, key)
-        fig.add_trace(go.Scattergl(x=xs, y=ys, name=name, mode="lines"))
+        fig.add_trace(go.Scatter(x=xs, y=ys, name=name, mode="lines"))
     fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis, margin=MARGIN, height=320,
                       legend=dict(orientation="h", y=-0.2))
     return fig

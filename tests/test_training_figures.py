@@ -39,14 +39,28 @@ def test_sample_grid_places_each_design_in_its_cell_with_its_score():
     header, encoded = fig.data[0].source.split(",", 1)
     assert header == "data:image/png;base64"
     scale = tf_fig.PNG_SCALE
-    rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))[::scale, ::scale]
+    full = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))
+    rgb = full[::scale, ::scale]
     assert fig.data[0].dx == fig.data[0].dy == 1 / scale  # drawn back at one unit per design pixel
     cell = 50 + 6
     assert rgb.shape == (2 * cell, 2 * cell - 6, 3)
     assert (rgb[6:56, cell:cell + 50] == (0x1f, 0x29, 0x37)).all()  # solid: dark
     assert (rgb[6:56, :50] == 255).all()  # void: white
     assert (rgb[6:56, 50:cell] == (0xcb, 0xd5, 0xe1)).all()  # the gap between cells
-    assert [a.text for a in fig.layout.annotations] == ["D 0.10", "D 0.90", "D 0.50"]
+
+    def label_colours(row: int, col: int) -> set:  # the colours written in the gap above a tile
+        strip = full[row * cell * scale: (row * cell + 6) * scale, col * cell * scale: (col * cell + 50) * scale]
+        return {tuple(c) for c in strip.reshape(-1, 3)}
+
+    real, fake = (tuple(int(tf_fig.REAL[i:i + 2], 16) for i in (1, 3, 5)),
+                  tuple(int(tf_fig.FAKE[i:i + 2], 16) for i in (1, 3, 5)))
+    assert fake in label_colours(0, 0) and real not in label_colours(0, 0)  # D 0.10: called generated
+    assert real in label_colours(0, 1) and fake not in label_colours(0, 1)  # D 0.90: called real
+    assert real in label_colours(1, 0)  # D 0.50: real, as the page's caption says
+    unlabelled = tf_fig.sample_png(samples, cols=2).split(",", 1)[1]
+    colours = {tuple(c) for c in np.asarray(Image.open(io.BytesIO(base64.b64decode(unlabelled))).convert("RGB"))
+               .reshape(-1, 3)}
+    assert real not in colours and fake not in colours  # no scores, no labels
 
 
 def test_material_comparison_histograms_the_given_levels():
@@ -80,7 +94,7 @@ def test_distribution_view_draws_only_the_chosen_layers(trainer, plane):
     noise = np.random.default_rng(0).standard_normal((8, 8)).astype(np.float32)
     data = tf_fig.distribution_data(trainer, pca, real, noise, tf_fig.plane_extent(real), grid=5, arrows=3)
     full = tf_fig.distribution_view(data)
-    assert [t.type for t in full.data] == ["heatmap", "scattergl", "scattergl", "scatter"]
+    assert [t.type for t in full.data] == ["heatmap", "scatter", "scatter", "scatter"]
     assert [t.name for t in tf_fig.distribution_view(data, layers=("real",)).data] == ["real"]
     xs = np.array(full.data[3].x, dtype=float).reshape(-1, 3)  # start, end, gap per arrow
     lengths = np.hypot(xs[:, 1] - xs[:, 0], np.array(full.data[3].y, dtype=float).reshape(-1, 3)[:, 1]

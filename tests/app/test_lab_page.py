@@ -1,6 +1,11 @@
 """The Lab page through Streamlit's AppTest: every control and button, every view, both languages."""
 from __future__ import annotations
 
+import json
+
+import pyarrow as pa
+import pytest
+
 from mechgan.config import LIVE_FIELDS
 
 from app.lab_controls import CONTROLS
@@ -77,7 +82,15 @@ def test_play_then_pause(lab):
 def test_every_view_renders_and_step_by_step_shows_all_stages(lab):
     lab.button(key="btn_step").click().run()
     wait_until(lab, lambda at: worker_of(at).snapshot().sample_iteration == 1, 60, "the samples")
-    for view in ("overview", "distribution", "timeline"):
+    history = worker_of(lab).snapshot().history
+    curves = {json.loads(c.proto.spec)["title"]["text"]: pa.ipc.open_stream(c.proto.data.data).read_pandas()
+              for c in lab.get("vega_lite_chart")}  # the live curves, which the browser updates in place
+    assert list(curves) == ["Losses", "Mean D score (0.5 = D cannot tell)"]
+    assert curves["Losses"]["D loss"].tolist() == pytest.approx([r["loss_d"] for r in history])
+    assert curves["Mean D score (0.5 = D cannot tell)"]["D(generated)"].tolist() == pytest.approx(
+        [r["d_fake"] for r in history])
+    assert lab.get("image")[0].proto.imgs[0].url.startswith("data:image/png;base64,")  # the samples, drawn at once
+    for view in ("distribution", "timeline"):
         lab.segmented_control(key="view").set_value(view).run()
         assert not lab.exception and not lab.error, view
         assert lab.get("plotly_chart"), view

@@ -29,16 +29,35 @@ def iteration(page) -> int:
 
 
 def loss_points(page) -> int:
-    """Points of the D-loss curve on the page (-1 while no chart shows it).
+    """Points of the D-loss line drawn on the page (-1 while no chart shows it).
 
-    _fullData holds the decoded arrays (the figure sends them base64-encoded); the trace is found by name
-    because the charts are redrawn live and their order on the page is not part of the contract."""
+    The live curves are Vega-Lite SVG: each line is one path, whose aria-label names its series; the
+    line is found by that name because the page is redrawn live and the charts' order is not a contract."""
     return page.evaluate("""() => {
-        for (const p of document.querySelectorAll('.js-plotly-plot')) {
-            const t = (p._fullData || []).find(t => t.name === 'D loss' && t.x);
-            if (t) return t.x.length;
+        for (const p of document.querySelectorAll('[data-testid=stVegaLiteChart] .mark-line path')) {
+            if ((p.getAttribute('aria-label') || '').endsWith('series: D loss'))
+                return ((p.getAttribute('d') || '').match(/L/g) || []).length + 1;
         }
         return -1; }""")
+
+
+def blank_frames(page, seconds: float) -> tuple[int, int]:
+    """Animation frames, over ``seconds``, in which one of the overview's live views (the two curves and
+    the sample image) was not drawn, and all frames.  A chart that Streamlit draws anew at each refresh
+    is blank meanwhile: the loss curves flickered twice a second, and the CI screenshot caught none."""
+    return tuple(page.evaluate("""ms => new Promise(done => {
+        const drawn = () => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].filter(
+                c => c.querySelector('.mark-line path')).length
+            + [...document.querySelectorAll('[data-testid=stImage] img')].filter(i => i.naturalWidth > 0).length;
+        let blank = 0, frames = 0;
+        const end = performance.now() + ms;
+        const tick = now => {
+            frames++;
+            if (drawn() < 3) blank++;
+            if (now < end) requestAnimationFrame(tick); else done([blank, frames]);
+        };
+        requestAnimationFrame(tick);
+    })""", seconds * 1000))
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:
@@ -91,6 +110,8 @@ def scenario(page, server, screenshots) -> None:
     first_iter, first_points = iteration(page), loss_points(page)
     wait_for(lambda: iteration(page) > first_iter + 2 and loss_points(page) > first_points, 120,
              f"the counter and the loss chart to advance from {first_iter} and {first_points} points")
+    blank, frames = blank_frames(page, 5)
+    assert frames > 20 and blank == 0, f"live views blank in {blank} of {frames} frames"
 
     # change G's learning rate while training: one notch up on the log scale
     slider = page.locator('[data-testid="stSlider"]').filter(has_text="Learning rate of G").get_by_role("slider")
