@@ -21,7 +21,7 @@ from app.i18n import LANGUAGES  # noqa: E402
 from app.state import T, default_lang  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "screens"  # a "pages" folder would be listed by Streamlit, file names and all
 
 st.set_page_config(page_title="mechgan", page_icon=":material/precision_manufacturing:", layout="wide")
 

@@ -124,7 +124,7 @@ def test_save_run_then_runs_page_lists_it(lab, runs_dir):
     lab.button(key="btn_save").click().run()
     assert any("Saved in" in s.value for s in lab.success), [e.value for e in lab.error]
     assert (runs_dir / "my-run").is_dir() or any(runs_dir.iterdir())
-    lab.switch_page("pages/runs.py").run()
+    lab.switch_page("screens/runs.py").run()
     assert not lab.exception and not lab.error
     assert lab.multiselect(key="runs_chosen").value
     assert lab.dataframe and len(lab.get("download_button")) == 4

@@ -12,7 +12,7 @@ from lab_helpers import new_app, npy, ready, wait_until, worker_of, zipped
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_data_page(lang):
-    at = new_app("pages/data.py", lang)
+    at = new_app("screens/data.py", lang)
     assert not at.exception and not at.error
     labels = [m.label for m in at.metric]
     assert labels[0] == ("Designs" if lang == "en" else "Pièces")
@@ -24,7 +24,7 @@ def test_data_page(lang):
 
 
 def test_architectures_page_for_every_architecture():
-    at = new_app("pages/architectures.py")
+    at = new_app("screens/architectures.py")
     for arch in ARCHITECTURES:
         at.selectbox(key="arch_architecture").set_value(arch).run()
         assert not at.exception and not at.error, arch
@@ -39,7 +39,7 @@ def test_architectures_page_for_every_architecture():
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_runs_page_without_runs_says_how_to_make_one(lang):
-    at = new_app("pages/runs.py", lang)
+    at = new_app("screens/runs.py", lang)
     assert not at.exception and not at.error
     assert at.info[0].value.startswith("No saved run yet" if lang == "en" else "Aucun entraînement")
 
@@ -55,7 +55,7 @@ def upload(at, name: str, raw: bytes):
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_data_page_shows_an_uploaded_dataset(lang):
-    at = upload(new_app("pages/data.py", lang), "my designs.npy", npy(OWN))
+    at = upload(new_app("screens/data.py", lang), "my designs.npy", npy(OWN))
     assert not at.error
     assert [m.value for m in at.metric][4:6] == ["80", "50 × 50"]  # after the shipped set's four
     assert len(at.get("plotly_chart")) == 9  # the shipped five, then the upload's gallery, overlay, mean, histogram
@@ -73,7 +73,7 @@ def test_data_page_shows_an_uploaded_dataset(lang):
     ("escape.npz", zipped({"../../designs.npy": npy(OWN)}), "unsafe path in archive"),
 ])
 def test_a_bad_upload_gets_a_clear_error_and_nothing_to_train(name, raw, message):
-    at = upload(new_app("pages/data.py"), name, raw)
+    at = upload(new_app("screens/data.py"), name, raw)
     assert len(at.error) == 1
     shown = at.error[0].value.replace("\\", "")  # Markdown escapes
     assert shown.startswith("This file cannot be used: ") and message in shown
@@ -82,7 +82,7 @@ def test_a_bad_upload_gets_a_clear_error_and_nothing_to_train(name, raw, message
 
 
 def test_train_on_uploaded_designs_switches_the_labs_dataset_for_this_session_only():
-    at = upload(new_app("pages/data.py"), "mine.npy", npy(OWN))
+    at = upload(new_app("screens/data.py"), "mine.npy", npy(OWN))
     at.button(key="btn_train_on_upload").click().run()
     assert at.success[0].value == "The Lab trains on your 80 designs."
     assert at.button(key="btn_train_on_upload").disabled
@@ -90,18 +90,18 @@ def test_train_on_uploaded_designs_switches_the_labs_dataset_for_this_session_on
     np.testing.assert_array_equal(own, OWN)
     other = new_app()  # another student's session
     try:
-        at.switch_page("pages/lab.py").run()
+        at.switch_page("screens/lab.py").run()
         wait_until(at, ready, 300, what="the worker on the uploaded designs")
         assert worker_of(at).views.designs is own
         assert "80 uploaded designs" in at.sidebar.info[0].value
         wait_until(other, ready, 300, what="the other session's worker")
         assert len(worker_of(other).views.designs) == len(load_designs())
 
-        at.switch_page("pages/data.py").run()
+        at.switch_page("screens/data.py").run()
         at.button(key="btn_back_to_shipped").click().run()
         assert "lab_designs" in at.session_state and at.session_state["lab_designs"] is None
         first = worker_of(at)
-        at.switch_page("pages/lab.py").run()
+        at.switch_page("screens/lab.py").run()
         wait_until(at, lambda a: worker_of(a) is not first and ready(a), 300, what="the worker on the shipped set")
         assert worker_of(at).views is worker_of(other).views and not at.sidebar.info
         assert not at.exception and not at.error

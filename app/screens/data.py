@@ -132,7 +132,7 @@ def own_designs() -> None:
                       disabled=ss.get("lab_designs") is shown.designs)
     if ss.get("lab_designs") is not None:
         st.success(T("lab_on_upload", count=len(ss.lab_designs)), icon=":material/model_training:")
-        st.page_link("pages/lab.py", label=T("open_lab"), icon=":material/arrow_forward:")
+        st.page_link("screens/lab.py", label=T("open_lab"), icon=":material/arrow_forward:")
         st.button(T("btn_back_to_shipped"), key="btn_back_to_shipped", help=T("help_back_to_shipped"),
                   on_click=_train_on, args=(None,))
 
