@@ -38,7 +38,9 @@ class Trainer:
         config = config or TrainConfig()
         self._lock = threading.RLock()
         self._config = config
-        self._reals = data.to_model_range(_check_designs(data.load_designs() if designs is None else designs))
+        # the caller's array, never copied: a server's runs share one dataset, and each batch
+        # is put in the models' range when drawn (a float32 copy per run was 50 MB)
+        self._designs = _check_designs(data.load_designs() if designs is None else designs)
         self._native = models.NATIVE_SIZE[config.architecture]
         seed = config.seed
         self._wg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed)
@@ -98,16 +100,16 @@ class Trainer:
 
     def _next_batch(self) -> np.ndarray:
         """Batches of a fresh permutation every epoch, a pure function of (seed, batches drawn)."""
-        n, size = len(self._reals), self._real_batch_size()
+        n, size = len(self._designs), self._real_batch_size()
         epoch, pos = divmod(self._batches_drawn, n // size)
         if self._epoch_order is None or self._epoch_order[0] != epoch:
             self._epoch_order = (epoch, np.random.default_rng([self._config.seed, 3, epoch]).permutation(n))
         self._batches_drawn += 1
-        return self._reals[self._epoch_order[1][pos * size:(pos + 1) * size]]
+        return data.to_model_range(self._designs[self._epoch_order[1][pos * size:(pos + 1) * size]])
 
     def _real_batch_size(self) -> int:
         """Real designs per D update: the batch size, or all of a smaller dataset."""
-        return min(self._config.batch_size, len(self._reals))
+        return min(self._config.batch_size, len(self._designs))
 
     def _noise(self, n: int) -> tf.Tensor:
         return self._rng.normal((n, self._config.latent_dim))
@@ -216,7 +218,7 @@ class Trainer:
         run, not in the training slot it shares with the class.
         """
         size = self._real_batch_size()
-        reals = tf.TensorSpec.from_tensor(tf.constant(self._reals[:size]))
+        reals = tf.TensorSpec((size, models.SIZE, models.SIZE, 1), tf.float32)  # as _next_batch draws them
         self._fn("d").get_concrete_function(reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32))
         self._fn("g").get_concrete_function(
             tf.TensorSpec((self._config.batch_size, self._config.latent_dim), tf.float32))
