@@ -137,6 +137,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "steps_per_s": ("Steps / s", "Pas / s"),
     "status": ("Status", "État"),
     "state_building": ("building…", "construction…"),
+    "state_compiling": ("compiling the step…", "compilation du pas…"),
     "state_paused": ("paused", "en pause"),
     "state_playing": ("training", "entraînement"),
     "state_waiting": ("waiting, position {position}", "en attente, position {position}"),

@@ -32,7 +32,7 @@ PUBLISH_EVERY_S = 0.1
 class Snapshot:
     """Everything a page shows about one run, copied out of the worker."""
 
-    state: str = "building"  # building | paused | waiting | playing | diverged | error | freed
+    state: str = "building"  # building | paused | compiling | waiting | playing | diverged | error | freed
     message: str = ""  # status or error text for the student
     iteration: int = 0
     steps_per_s: float = 0.0
@@ -106,6 +106,7 @@ class Worker(threading.Thread):
         self._rate: list[tuple[float, int]] = []
         self._last_publish = 0.0
         self._position = 0  # place in the scheduler's queue, 0 when training
+        self._compiled = False  # the training step traced (see _compile)
         self._error = ""  # set by a failure, cleared by Reset
 
     # ------------------------------------------------------------ UI side
@@ -204,8 +205,8 @@ class Worker(threading.Thread):
             self._config = config
             self._rate.clear()
             self._weights += 1
+            self._compiled = False
             self._refresh_views()  # the untrained G's samples, traced while the build slot is held
-            self._trainer.trace()  # so a training slot goes to training, not to compiling
         self._update(state="paused", applied=self._applied)
 
     def _drain(self, block: bool) -> None:
@@ -289,6 +290,8 @@ class Worker(threading.Thread):
         return False
 
     def _train_when_allowed(self) -> None:
+        if not self._compiled:
+            self._compile()
         self._position = self._scheduler.request(self.key)
         if self._position:
             self._publish()
@@ -300,6 +303,15 @@ class Worker(threading.Thread):
         self._trainer.step()
         self._weights += 1
         self._after_steps()
+
+    def _compile(self) -> None:
+        """Trace the training step at the first Play, in a build slot: seconds of pure Python that would
+        otherwise eat the run's first training turn, shared with the class.  Not at build time: a class
+        that opens the Lab at once waits for every build in turn before anyone sees a Play button."""
+        self._update(state="compiling")
+        with self._scheduler.building:
+            self._trainer.trace()
+        self._compiled = True
 
     def _after_steps(self) -> None:
         t = self._trainer

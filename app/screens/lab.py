@@ -23,9 +23,9 @@ WAIT_VIEW_S = 5.0
 def _interval(snap) -> float:
     """How often the live fragment reruns: fast only while something moves on screen."""
     ss = st.session_state
-    if snap.state == "building":
-        # a page polling fast while the server loads TensorFlow starves the
-        # loading thread of the GIL (the first run took 90 s instead of ~10 s)
+    if snap.state in ("building", "compiling"):
+        # a page polling fast while the server loads TensorFlow or traces a step starves
+        # that thread of the GIL (the first run took 90 s instead of ~10 s)
         return BUILDING_S
     if snap.state == "waiting":
         return WAITING_S

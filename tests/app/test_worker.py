@@ -74,6 +74,25 @@ def test_play_live_change_and_pause(registry):
     assert w.snapshot().iteration == stopped
 
 
+def test_the_first_play_compiles_in_a_build_slot_not_a_training_slot(registry):
+    """A class that opens the Lab at once sees Play after each build (the trace is not part of it), and
+    the trace at the first Play waits for a build slot without holding one of the training slots."""
+    w = started(registry)
+    slots = registry.scheduler.building
+    for _ in range(registry.max_running):  # every build slot taken: other students' runs are building
+        slots.acquire()
+    try:
+        w.send("play")
+        wait(w, lambda s: s.state == "compiling", what="the first Play to compile")
+        time.sleep(1.0)
+        assert w.snapshot().state == "compiling" and w.snapshot().iteration == 0
+        assert registry.stats().training == 0
+    finally:
+        for _ in range(registry.max_running):
+            slots.release()
+    wait(w, lambda s: s.state == "playing" and s.iteration > 0, what="training after the trace")
+
+
 def test_a_reset_only_field_is_refused_live_and_applied_by_reset(registry):
     w = started(registry)
     snap = w.wait_applied(w.send("set", {"nf": 4}), 30)
