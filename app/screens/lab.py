@@ -2,8 +2,9 @@
 
 The script run only draws widgets and sends commands; training happens in the
 session's worker thread.  A fragment re-reads the worker's snapshot every
-0.5 s while the run plays, every 2 s while it is built, every 5 s while it waits
-for a training slot (every 10 s otherwise, as a keep-alive).
+0.5 s while the run plays, every 2 s while it is built or compiles its step,
+every 5 s while it waits for a training slot (every 10 s otherwise, as a
+keep-alive).
 """
 from __future__ import annotations
 
