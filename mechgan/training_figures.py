@@ -28,6 +28,7 @@ MARGIN = dict(l=45, r=10, t=40, b=40)
 GAP = "#cbd5e1"  # between the tiles of a sample grid
 PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG
 PNG_LEVELS = 32  # greys in a sample grid's palette (plus the gap colour)
+GAP_PX = 8  # design pixels between the tiles of a sample grid; the band above each tile holds its score
 
 
 def _records(history, key: str) -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +92,7 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
     for every student every few seconds, and an RGB PNG at full compression took ~7x longer.
     """
     n, side = len(samples), samples.shape[1]
-    rows, pad = int(np.ceil(n / cols)), 6
+    rows, pad = int(np.ceil(n / cols)), GAP_PX
     cell = side + pad
     canvas = np.full((rows * cell, cols * cell - pad), PNG_LEVELS, np.uint8)  # the gap colour
     for i, s in enumerate(np.asarray(samples, dtype=float)):
@@ -109,7 +110,7 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
 
 def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: int, side: int, label: str) -> None:
     """Each tile's score, on white in the gap above it."""
-    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=PNG_SCALE * pad * 0.8)
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=PNG_SCALE * pad * 0.85)
     for i, score in enumerate(scores):
         r, c = divmod(i, cols)
         at = (PNG_SCALE * (c * cell + side / 2), PNG_SCALE * (r * cell + pad / 2))

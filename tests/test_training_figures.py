@@ -42,14 +42,15 @@ def test_sample_grid_places_each_design_in_its_cell_with_its_score():
     full = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))
     rgb = full[::scale, ::scale]
     assert fig.data[0].dx == fig.data[0].dy == 1 / scale  # drawn back at one unit per design pixel
-    cell = 50 + 6
-    assert rgb.shape == (2 * cell, 2 * cell - 6, 3)
-    assert (rgb[6:56, cell:cell + 50] == (0x1f, 0x29, 0x37)).all()  # solid: dark
-    assert (rgb[6:56, :50] == 255).all()  # void: white
-    assert (rgb[6:56, 50:cell] == (0xcb, 0xd5, 0xe1)).all()  # the gap between cells
+    gap = tf_fig.GAP_PX
+    cell = 50 + gap
+    assert rgb.shape == (2 * cell, 2 * cell - gap, 3)
+    assert (rgb[gap:cell, cell:cell + 50] == (0x1f, 0x29, 0x37)).all()  # solid: dark
+    assert (rgb[gap:cell, :50] == 255).all()  # void: white
+    assert (rgb[gap:cell, 50:cell] == (0xcb, 0xd5, 0xe1)).all()  # the gap between cells
 
     def label_colours(row: int, col: int) -> set:  # the colours written in the gap above a tile
-        strip = full[row * cell * scale: (row * cell + 6) * scale, col * cell * scale: (col * cell + 50) * scale]
+        strip = full[row * cell * scale: (row * cell + gap) * scale, col * cell * scale: (col * cell + 50) * scale]
         return {tuple(c) for c in strip.reshape(-1, 3)}
 
     real, fake = (tuple(int(tf_fig.REAL[i:i + 2], 16) for i in (1, 3, 5)),
