@@ -214,8 +214,8 @@ class Trainer:
     def trace(self) -> None:
         """Compile the D and G updates now, without running them (no weight, optimizer or RNG changes).
 
-        Tracing is seconds of pure Python: a server does it while it builds a
-        run, not in the training slot it shares with the class.
+        Tracing is seconds of pure Python: a server does it at a run's first Play,
+        in a build slot, not in the training slot it shares with the class.
         """
         size = self._real_batch_size()
         reals = tf.TensorSpec((size, models.SIZE, models.SIZE, 1), tf.float32)  # as _next_batch draws them
