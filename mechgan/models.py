@@ -265,6 +265,11 @@ class Weights(dict):
         self.input_shape = input_shape
 
     @property
+    def structure(self) -> tuple:
+        """(layers, input shape): what a compiled update needs besides the variables, and its cache key."""
+        return self.layers, self.input_shape
+
+    @property
     def trainable(self) -> list[tf.Variable]:
         return [v for v in self.values() if v.trainable]
 

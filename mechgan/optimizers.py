@@ -15,7 +15,7 @@ SLOTS = {"adam": ("m", "v"), "sgd": ("m",), "rmsprop": ("v",)}
 
 
 class Optimizer:
-    """One optimizer for one list of variables; ``apply`` runs inside ``tf.function``."""
+    """The state of one optimizer for one list of variables; :func:`apply_update` updates them."""
 
     def __init__(self, kind: str, variables: list[tf.Variable], lr: float, beta1: float = 0.9,
                  beta2: float = 0.999, momentum: float = 0.0):
@@ -34,24 +34,10 @@ class Optimizer:
         for name, value in values.items():
             self.hyper[name].assign(float(value))
 
-    def apply(self, grads: list[tf.Tensor]) -> None:
-        self.t.assign_add(1.0)
-        h = self.hyper
-        for i, (var, g) in enumerate(zip(self.variables, grads)):
-            if self.kind == "adam":
-                m, v = self.slots["m"][i], self.slots["v"][i]
-                m.assign_add((g - m) * (1.0 - h["beta1"]))
-                v.assign_add((tf.square(g) - v) * (1.0 - h["beta2"]))
-                lr_t = h["lr"] * tf.sqrt(1.0 - h["beta2"] ** self.t) / (1.0 - h["beta1"] ** self.t)
-                var.assign_sub(lr_t * m / (tf.sqrt(v) + EPSILON))
-            elif self.kind == "sgd":
-                m = self.slots["m"][i]
-                m.assign(h["momentum"] * m - h["lr"] * g)
-                var.assign_add(m)
-            else:
-                v = self.slots["v"][i]
-                v.assign(RMSPROP_RHO * v + (1.0 - RMSPROP_RHO) * tf.square(g))
-                var.assign_sub(h["lr"] * g / (tf.sqrt(v) + EPSILON))
+    @property
+    def state_variables(self) -> dict:
+        """The variables a compiled update takes besides the weights (see :func:`apply_update`)."""
+        return {"hyper": self.hyper, "t": self.t, "slots": self.slots}
 
     def state(self) -> dict[str, np.ndarray]:
         """Moment estimates and step count (hyper-parameters live in the config)."""
@@ -66,3 +52,27 @@ class Optimizer:
         for s, vs in self.slots.items():
             for i, v in enumerate(vs):
                 v.assign(arrays[f"{s}/{i}"])
+
+
+def apply_update(kind: str, variables: list[tf.Variable], state: dict, grads: list[tf.Tensor]) -> None:
+    """One update of ``variables`` by the rule ``kind``, with ``state`` from :attr:`Optimizer.state_variables`.
+
+    A function of its arguments alone, so one trace serves every run's variables.
+    """
+    t, h, slots = state["t"], state["hyper"], state["slots"]
+    t.assign_add(1.0)
+    for i, (var, g) in enumerate(zip(variables, grads)):
+        if kind == "adam":
+            m, v = slots["m"][i], slots["v"][i]
+            m.assign_add((g - m) * (1.0 - h["beta1"]))
+            v.assign_add((tf.square(g) - v) * (1.0 - h["beta2"]))
+            lr_t = h["lr"] * tf.sqrt(1.0 - h["beta2"] ** t) / (1.0 - h["beta1"] ** t)
+            var.assign_sub(lr_t * m / (tf.sqrt(v) + EPSILON))
+        elif kind == "sgd":
+            m = slots["m"][i]
+            m.assign(h["momentum"] * m - h["lr"] * g)
+            var.assign_add(m)
+        else:
+            v = slots["v"][i]
+            v.assign(RMSPROP_RHO * v + (1.0 - RMSPROP_RHO) * tf.square(g))
+            var.assign_sub(h["lr"] * g / (tf.sqrt(v) + EPSILON))

@@ -1,14 +1,16 @@
 """Training: the steppable :class:`Trainer` and the lab's ``train_step`` / ``train`` / ``generate_and_save``.
 
 One Trainer is one run: models, optimizers, a fixed noise batch and a bounded
-history.  Each D or G update is a compiled ``tf.function``; hyper-parameters
-it reads (learning rates, betas, smoothing, instance noise, speck weight) are
-variables, so live changes need no rebuild.  Every random draw comes from generators seeded
-by ``config.seed`` (weights, noise, dropout, data order), which makes a run
-reproducible and a saved run resumable exactly.
+history.  Each D or G update is a compiled ``tf.function`` that takes the
+run's variables as arguments, so runs of the same structure share one trace;
+hyper-parameters it reads (learning rates, betas, smoothing, instance noise,
+speck weight) are variables, so live changes need no rebuild.  Every random
+draw comes from generators seeded by ``config.seed`` (weights, noise, dropout,
+data order), which makes a run reproducible and a saved run resumable exactly.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import deque
@@ -18,7 +20,7 @@ from typing import Callable
 import numpy as np
 import tensorflow as tf
 
-from mechgan import data, losses, models
+from mechgan import data, losses, models, optimizers
 from mechgan.config import LIVE_FIELDS, TrainConfig
 from mechgan.optimizers import Optimizer
 
@@ -46,7 +48,8 @@ class Trainer:
         self._wg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed)
         self._wd = models.initialize_weights_discriminator(config.nf, config.architecture, seed + 1)
         self._wg_avg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed)
-        self._rng = tf.random.Generator.from_seed(seed)
+        # training noise and update seeds: numpy, as a tf.random.Generator draw costs ~3 ms of eager Python
+        self._rng = np.random.default_rng([seed, 0])
         self._sample_rng = np.random.default_rng([seed, 1])
         self.fixed_noise = np.random.default_rng([seed, 2]).standard_normal(
             (FIXED_SAMPLES, config.latent_dim)).astype(np.float32)
@@ -90,7 +93,6 @@ class Trainer:
             for side in ("g", "d"):
                 if getattr(new, f"optimizer_{side}") != getattr(old, f"optimizer_{side}"):
                     setattr(self, f"_opt_{side}", self._optimizer(side))
-                    self._compiled.clear()  # compiled steps captured the old optimizer
                 opt = getattr(self, f"_opt_{side}")
                 opt.set(lr=getattr(new, f"lr_{side}"), beta1=new.beta1, beta2=new.beta2, momentum=new.momentum)
             for k, var in self._extra.items():
@@ -111,71 +113,40 @@ class Trainer:
         """Real designs per D update: the batch size, or all of a smaller dataset."""
         return min(self._config.batch_size, len(self._designs))
 
-    def _noise(self, n: int) -> tf.Tensor:
-        return self._rng.normal((n, self._config.latent_dim))
+    def _noise(self, n: int) -> np.ndarray:
+        return self._rng.standard_normal((n, self._config.latent_dim), dtype=np.float32)
+
+    def _seed(self) -> tf.Tensor:
+        """The seed of one update's random draws (instance noise, dropout, penalty points)."""
+        return tf.constant(self._rng.integers(2**62, size=2))
 
     # ---------------------------------------------------------- compiled updates
 
     def _fn(self, side: str) -> Callable:
-        key = (side, self._config.loss)
+        """This run's compiled D or G update: shared by every run of the same structure (see
+        :func:`_shared_update`), and kept here so that evicting it there never retraces this run."""
+        c = self._config
+        key = (side, self._wg.structure, self._wd.structure, c.loss, getattr(c, f"optimizer_{side}"))
         if key not in self._compiled:
-            make = self._make_d_update if side == "d" else self._make_g_update
-            self._compiled[key] = tf.function(make(self._config.loss), autograph=False)
+            self._compiled[key] = _shared_update(*key)
         return self._compiled[key]
 
-    def _noisy(self, images: tf.Tensor) -> tf.Tensor:
-        return images + self._extra["instance_noise"] * self._rng.normal(tf.shape(images))
-
-    def _make_d_update(self, loss: str) -> Callable:
-        wg, wd, opt, rng = self._wg, self._wd, self._opt_d, self._rng
-
-        def d_update(reals, noise):
-            fakes = models.generator(noise, wg, training=True)
-            reals = self._noisy(models.resize(reals, self._native))
-            fakes = self._noisy(fakes)
-            with tf.GradientTape() as tape:
-                real_out = models.discriminator(reals, wd, training=True, rng=rng)
-                fake_out = models.discriminator(fakes, wd, training=True, rng=rng)
-                value = losses.discriminator_loss(loss, real_out, fake_out, self._extra["label_smoothing"])
-                if loss == "wgan_gp":
-                    eps = rng.uniform((tf.shape(reals)[0], 1, 1, 1))
-                    critic = lambda x: models.discriminator(x, wd, training=True, rng=rng)  # noqa: E731
-                    value += self._extra["gp_weight"] * losses.gradient_penalty(critic, reals, fakes, eps)
-            grads = tape.gradient(value, wd.trainable)
-            return _apply_if_finite(opt, value, grads) | {
-                "real": tf.sigmoid(real_out[:, 0]), "fake": tf.sigmoid(fake_out[:, 0])}
-
-        return d_update
-
-    def _make_g_update(self, loss: str) -> Callable:
-        wg, wd, opt, rng = self._wg, self._wd, self._opt_g, self._rng
-
-        def g_update(noise):
-            with tf.GradientTape() as tape:
-                fakes = models.generator(noise, wg, training=True)
-                fake_out = models.discriminator(self._noisy(fakes), wd, training=True, rng=rng)
-                value = (losses.generator_loss(loss, fake_out)
-                         + self._extra["speck_weight"] * losses.speck_penalty(fakes))
-            grads = tape.gradient(value, wg.trainable)
-            out = _apply_if_finite(opt, value, grads) | {"fake": tf.sigmoid(fake_out[:, 0])}
-            # Warm-up: early on the average follows G closely (decay (1+t)/(10+t)).
-            decay = tf.minimum(self._extra["ema"], (1.0 + opt.t) / (10.0 + opt.t))
-            for name, var in wg.items():
-                self._wg_avg[name].assign(decay * self._wg_avg[name] + (1.0 - decay) * var)
-            return out
-
-        return g_update
+    def _variables(self, side: str) -> dict:
+        """Everything the compiled update of ``side`` reads or writes, as plain dicts of variables."""
+        state = {"g": dict(self._wg), "d": dict(self._wd), "extra": self._extra,
+                 "opt": getattr(self, f"_opt_{side}").state_variables}
+        return state | {"g_avg": dict(self._wg_avg)} if side == "g" else state
 
     # ---------------------------------------------------------- stepping
 
-    def _d(self, reals: np.ndarray | None = None, noise: tf.Tensor | None = None) -> dict:
+    def _d(self, reals: np.ndarray | None = None, noise: np.ndarray | None = None) -> dict:
         reals = self._next_batch() if reals is None else reals
         noise = self._noise(len(reals)) if noise is None else noise
-        return self._fn("d")(tf.constant(reals), noise)
+        return self._fn("d")(self._variables("d"), tf.constant(reals), tf.constant(noise), self._seed())
 
-    def _g(self, noise: tf.Tensor | None = None) -> dict:
+    def _g(self, noise: np.ndarray | None = None) -> dict:
         noise = self._noise(self._config.batch_size) if noise is None else noise
-        return self._fn("g")(noise)
+        return self._fn("g")(self._variables("g"), tf.constant(noise), self._seed())
 
     def _iterate(self, d_updates: int, g_updates: int, reals=None, noise=None) -> tuple[dict, dict | None, dict | None]:
         """Run the updates, stopping at the first non-finite one; returns (record, last D out, last G out)."""
@@ -215,13 +186,16 @@ class Trainer:
         """Compile the D and G updates now, without running them (no weight, optimizer or RNG changes).
 
         Tracing is seconds of pure Python: a server does it at a run's first Play,
-        in a build slot, not in the training slot it shares with the class.
+        in a build slot, not in the training slot it shares with the class.  It
+        happens once per structure: a later run of it finds the updates traced.
         """
         size = self._real_batch_size()
         reals = tf.TensorSpec((size, models.SIZE, models.SIZE, 1), tf.float32)  # as _next_batch draws them
-        self._fn("d").get_concrete_function(reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32))
+        seed = tf.TensorSpec((2,), tf.int64)
+        self._fn("d").get_concrete_function(
+            self._variables("d"), reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32), seed)
         self._fn("g").get_concrete_function(
-            tf.TensorSpec((self._config.batch_size, self._config.latent_dim), tf.float32))
+            self._variables("g"), tf.TensorSpec((self._config.batch_size, self._config.latent_dim), tf.float32), seed)
 
     def step(self) -> dict:
         """One iteration: ``k_d`` D updates then ``k_g`` G updates; a diverged run does nothing."""
@@ -262,7 +236,7 @@ class Trainer:
             else:
                 record, d_out, g_out = self._iterate(self._config.k_d, self._config.k_g, reals, noise)
             nan = np.full(len(reals), np.nan, np.float32)
-            return {"noise": noise.numpy(), "reals": reals[..., 0], "fakes_before": before,
+            return {"noise": noise, "reals": reals[..., 0], "fakes_before": before,
                     "d_real": d_out["real"].numpy() if d_out else nan,
                     "d_fake": d_out["fake"].numpy() if d_out else nan,
                     "loss_d": record["loss_d"], "loss_g": record["loss_g"],
@@ -314,7 +288,7 @@ class Trainer:
                     "discriminator": self._wd.numpy(),
                     "optimizer_g": self._opt_g.state(), "optimizer_d": self._opt_d.state(),
                     "progress": {"iteration": self.iteration, "batches_drawn": self._batches_drawn,
-                                 "seconds": self._seconds, "rng_state": self._rng.state.numpy().tolist(),
+                                 "seconds": self._seconds, "rng_state": self._rng.bit_generator.state,
                                  "sample_rng_state": self._sample_rng.bit_generator.state,
                                  "diverged": self.status != "ok"}}
 
@@ -329,7 +303,10 @@ class Trainer:
             p = state["progress"]
             self.iteration, self._batches_drawn = int(p["iteration"]), int(p["batches_drawn"])
             self._seconds = float(p["seconds"])
-            self._rng.reset(np.asarray(p["rng_state"], np.int64))
+            if not isinstance(p["rng_state"], dict):
+                raise ValueError("this run was saved by an older mechgan, whose random state cannot be "
+                                 "restored; start a new run")
+            self._rng.bit_generator.state = p["rng_state"]
             self._sample_rng.bit_generator.state = p["sample_rng_state"]
             if p["diverged"]:
                 self.status, self.status_message = "diverged", "This saved run had diverged; reset it."
@@ -337,13 +314,100 @@ class Trainer:
             self._history.extend(history)
 
 
-def _apply_if_finite(opt: Optimizer, value: tf.Tensor, grads: list[tf.Tensor]) -> dict:
+SHARED_UPDATES = 16  # structures whose compiled updates a process keeps for its next runs
+
+
+@functools.lru_cache(maxsize=SHARED_UPDATES)
+def _shared_update(side: str, g_structure: tuple, d_structure: tuple, loss: str, optimizer: str) -> Callable:
+    """One compiled update for every run with these layers, loss and optimizer.
+
+    A run's variables and seed are arguments, not captures, so a class that
+    opens the same Lab traces once, and a closed run leaves no graph behind
+    (each run's own graphs left megabytes of fragmented heap once freed).
+    """
+    make = _d_update if side == "d" else _g_update
+    return tf.function(make(g_structure, d_structure, loss, optimizer), autograph=False)
+
+
+def _d_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str) -> Callable:
+    native = d_structure[1][0]
+
+    def d_update(v, reals, noise, seed):
+        wg, wd = models.Weights(*g_structure, v["g"]), models.Weights(*d_structure, v["d"])
+        rng, extra = _Seeds(seed), v["extra"]
+        fakes = _noisy(models.generator(noise, wg, training=True), extra, rng)
+        reals = _noisy(models.resize(reals, native), extra, rng)
+        with tf.GradientTape() as tape:
+            real_out = models.discriminator(reals, wd, training=True, rng=rng)
+            fake_out = models.discriminator(fakes, wd, training=True, rng=rng)
+            value = losses.discriminator_loss(loss, real_out, fake_out, extra["label_smoothing"])
+            if loss == "wgan_gp":
+                eps = rng.uniform((tf.shape(reals)[0], 1, 1, 1))
+                critic = lambda x: models.discriminator(x, wd, training=True, rng=rng)  # noqa: E731
+                value += extra["gp_weight"] * losses.gradient_penalty(critic, reals, fakes, eps)
+        grads = tape.gradient(value, wd.trainable)
+        return _apply_if_finite(optimizer, wd.trainable, v["opt"], value, grads) | {
+            "real": tf.sigmoid(real_out[:, 0]), "fake": tf.sigmoid(fake_out[:, 0])}
+
+    return d_update
+
+
+def _g_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str) -> Callable:
+    def g_update(v, noise, seed):
+        wg, wd = models.Weights(*g_structure, v["g"]), models.Weights(*d_structure, v["d"])
+        rng, extra = _Seeds(seed), v["extra"]
+        with tf.GradientTape() as tape:
+            fakes = models.generator(noise, wg, training=True)
+            fake_out = models.discriminator(_noisy(fakes, extra, rng), wd, training=True, rng=rng)
+            value = losses.generator_loss(loss, fake_out) + extra["speck_weight"] * losses.speck_penalty(fakes)
+        grads = tape.gradient(value, wg.trainable)
+        out = _apply_if_finite(optimizer, wg.trainable, v["opt"], value, grads) | {"fake": tf.sigmoid(fake_out[:, 0])}
+        # Warm-up: early on the average follows G closely (decay (1+t)/(10+t)).
+        t = v["opt"]["t"]
+        decay = tf.minimum(extra["ema"], (1.0 + t) / (10.0 + t))
+        for name, var in wg.items():
+            v["g_avg"][name].assign(decay * v["g_avg"][name] + (1.0 - decay) * var)
+        return out
+
+    return g_update
+
+
+def _noisy(images: tf.Tensor, extra: dict, rng: _Seeds) -> tf.Tensor:
+    return images + extra["instance_noise"] * rng.normal(tf.shape(images))
+
+
+class _Seeds:
+    """The random draws of one compiled update, all derived from its seed argument.
+
+    A ``tf.random.Generator`` would tie the trace to one run; a seed the run's
+    generator draws at each call keeps runs reproducible and the trace shared.
+    Speaks the generator's ``normal`` / ``uniform`` / ``make_seeds``, which the models use.
+    """
+
+    def __init__(self, seed: tf.Tensor):
+        self._seed, self._draws = seed, 0
+
+    def _next(self) -> tf.Tensor:
+        self._draws += 1
+        return tf.random.experimental.stateless_fold_in(self._seed, self._draws)
+
+    def normal(self, shape) -> tf.Tensor:
+        return tf.random.stateless_normal(shape, self._next())
+
+    def uniform(self, shape) -> tf.Tensor:
+        return tf.random.stateless_uniform(shape, self._next())
+
+    def make_seeds(self, count: int = 1) -> tf.Tensor:
+        return tf.transpose(tf.random.experimental.stateless_split(self._next(), count))
+
+
+def _apply_if_finite(optimizer: str, variables: list, state: dict, value: tf.Tensor, grads: list[tf.Tensor]) -> dict:
     """Update only when the loss and every gradient are finite (the NaN guard keeps weights usable)."""
     sq = [tf.reduce_sum(tf.square(g)) for g in grads]
     finite = tf.math.is_finite(value) & tf.math.is_finite(tf.add_n(sq))
 
     def update():
-        opt.apply(grads)
+        optimizers.apply_update(optimizer, variables, state, grads)
         return tf.constant(True)
 
     tf.cond(finite, update, lambda: tf.constant(False))

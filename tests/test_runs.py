@@ -72,3 +72,12 @@ def test_missing_run_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a saved run"):
         load_run(tmp_path / "nothing")
     assert list_runs(tmp_path / "nowhere") == []
+
+
+def test_a_run_saved_with_the_older_random_state_is_refused_by_name(designs, tmp_path):
+    path = save_run(Trainer(SMALL, designs), "old", tmp_path)
+    meta = json.loads((path / "config.json").read_text())
+    meta["progress"]["rng_state"] = [0, 0, 3]  # what tf.random.Generator's state was saved as
+    (path / "config.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="older mechgan"):
+        load_run(path, designs)

@@ -132,11 +132,37 @@ def test_tracing_ahead_changes_nothing_and_is_not_repeated(designs, architecture
     config = replace(SMALL, architecture=architecture)
     plain, traced = Trainer(config, designs), Trainer(config, designs)
     traced.trace()
+    traces = [f.experimental_get_tracing_count() for f in traced._compiled.values()]
     assert traced.iteration == 0 and len(traced.history) == 0
     first, expected = traced.step(), plain.step()
     for key in ("loss_d", "loss_g", "d_real", "d_fake"):  # no RNG state or weight moved
         assert first[key] == pytest.approx(expected[key], rel=1e-5)
-    assert [f.experimental_get_tracing_count() for f in traced._compiled.values()] == [1, 1]
+    assert len(traces) == 2 and [f.experimental_get_tracing_count() for f in traced._compiled.values()] == traces
+
+
+def test_runs_of_one_structure_share_their_compiled_updates_but_not_their_state(designs):
+    config = SMALL.with_changes(seed=11, lr_g=1e-3)
+    alone = Trainer(config, designs).run(3)
+    a, b = Trainer(config, designs), Trainer(config.with_changes(seed=12, lr_d=1e-2), designs)
+    a.step()
+    traces = {key: f.experimental_get_tracing_count() for key, f in a._compiled.items()}
+    for _ in range(2):
+        b.step()
+        a.step()
+    assert b._compiled == a._compiled  # the same tf.function objects, traced once
+    assert {key: f.experimental_get_tracing_count() for key, f in a._compiled.items()} == traces
+    for key in ("loss_d", "loss_g", "d_real", "d_fake"):  # b's steps in between changed nothing of a's
+        np.testing.assert_allclose([r[key] for r in a.history], [r[key] for r in alone], rtol=1e-5)
+    assert b.history[0]["loss_d"] != a.history[0]["loss_d"]
+
+
+def test_only_what_shapes_the_graph_gets_a_compiled_update_of_its_own(designs):
+    base = Trainer(SMALL, designs)
+    for changes in ({"optimizer_d": "sgd"}, {"nf": 5}, {"latent_dim": 9}, {"architecture": "tutorial"},
+                    {"loss": "hinge"}):
+        assert Trainer(SMALL.with_changes(**changes), designs)._fn("d") is not base._fn("d"), changes
+    live = Trainer(SMALL.with_changes(seed=3, lr_d=0.1, beta1=0.9, label_smoothing=0.2, optimizer_g="sgd"), designs)
+    assert live._fn("d") is base._fn("d") and live._fn("g") is not base._fn("g")
 
 
 @pytest.mark.usefixtures("eager")
