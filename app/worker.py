@@ -309,7 +309,8 @@ class Worker(threading.Thread):
     def _compile(self) -> None:
         """Trace the training step at the first Play, in a build slot: seconds of pure Python that would
         otherwise eat the run's first training turn, shared with the class.  Not at build time: a class
-        that opens the Lab at once waits for every build in turn before anyone sees a Play button."""
+        that opens the Lab at once waits for every build in turn before anyone sees a Play button.
+        Only the first run of a structure traces; the others find its compiled step (``Trainer.trace``)."""
         self._update(state="compiling")
         with self._scheduler.building:
             self._trainer.trace()

@@ -10,10 +10,10 @@ data order), which makes a run reproducible and a saved run resumable exactly.
 """
 from __future__ import annotations
 
-import functools
 import threading
 import time
-from collections import deque
+import weakref
+from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Callable
 
@@ -57,7 +57,9 @@ class Trainer:
                        for k in ("label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight")}
         self._opt_g = self._optimizer("g")
         self._opt_d = self._optimizer("d")
-        self._compiled: dict[tuple[str, str], Callable] = {}
+        # (side, loss, optimizer, input shapes) -> (the shared tf.function, held alive by this run;
+        # its concrete function for those shapes)
+        self._compiled: dict[tuple, tuple[Callable, Callable]] = {}
         self._epoch_order: tuple[int, np.ndarray] | None = None
         self._batches_drawn = 0
         self._seconds = 0.0
@@ -123,13 +125,26 @@ class Trainer:
     # ---------------------------------------------------------- compiled updates
 
     def _fn(self, side: str) -> Callable:
-        """This run's compiled D or G update: shared by every run of the same structure (see
-        :func:`_shared_update`), and kept here so that evicting it there never retraces this run."""
+        """The compiled D or G update of this run's structure, shared with every run of it."""
         c = self._config
-        key = (side, self._wg.structure, self._wd.structure, c.loss, getattr(c, f"optimizer_{side}"))
+        return _shared_updates.get(side, self._wg.structure, self._wd.structure, c.loss, getattr(c, f"optimizer_{side}"))
+
+    def _concrete(self, side: str, variables: dict, *inputs) -> Callable:
+        """The update traced for the current loss, optimizer and input shapes (tensors or specs).
+
+        Called directly: the tf.function's own dispatch spends ~2 ms of Python per call typing the
+        ~80 variable arguments.  Kept here, so the shared update lives as long as a run uses it.
+        """
+        c = self._config
+        key = (side, c.loss, getattr(c, f"optimizer_{side}"), *(tuple(x.shape) for x in inputs))
         if key not in self._compiled:
-            self._compiled[key] = _shared_update(*key)
-        return self._compiled[key]
+            fn = self._fn(side)
+            self._compiled[key] = fn, fn.get_concrete_function(variables, *inputs)
+        return self._compiled[key][1]
+
+    def _update(self, side: str, *inputs: tf.Tensor) -> dict:
+        variables = self._variables(side)
+        return self._concrete(side, variables, *inputs)(variables, *inputs)
 
     def _variables(self, side: str) -> dict:
         """Everything the compiled update of ``side`` reads or writes, as plain dicts of variables."""
@@ -142,11 +157,11 @@ class Trainer:
     def _d(self, reals: np.ndarray | None = None, noise: np.ndarray | None = None) -> dict:
         reals = self._next_batch() if reals is None else reals
         noise = self._noise(len(reals)) if noise is None else noise
-        return self._fn("d")(self._variables("d"), tf.constant(reals), tf.constant(noise), self._seed())
+        return self._update("d", tf.constant(reals), tf.constant(noise), self._seed())
 
     def _g(self, noise: np.ndarray | None = None) -> dict:
         noise = self._noise(self._config.batch_size) if noise is None else noise
-        return self._fn("g")(self._variables("g"), tf.constant(noise), self._seed())
+        return self._update("g", tf.constant(noise), self._seed())
 
     def _iterate(self, d_updates: int, g_updates: int, reals=None, noise=None) -> tuple[dict, dict | None, dict | None]:
         """Run the updates, stopping at the first non-finite one; returns (record, last D out, last G out)."""
@@ -192,10 +207,9 @@ class Trainer:
         size = self._real_batch_size()
         reals = tf.TensorSpec((size, models.SIZE, models.SIZE, 1), tf.float32)  # as _next_batch draws them
         seed = tf.TensorSpec((2,), tf.int64)
-        self._fn("d").get_concrete_function(
-            self._variables("d"), reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32), seed)
-        self._fn("g").get_concrete_function(
-            self._variables("g"), tf.TensorSpec((self._config.batch_size, self._config.latent_dim), tf.float32), seed)
+        self._concrete("d", self._variables("d"), reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32), seed)
+        self._concrete("g", self._variables("g"),
+                       tf.TensorSpec((self._config.batch_size, self._config.latent_dim), tf.float32), seed)
 
     def step(self) -> dict:
         """One iteration: ``k_d`` D updates then ``k_g`` G updates; a diverged run does nothing."""
@@ -314,19 +328,37 @@ class Trainer:
             self._history.extend(history)
 
 
-SHARED_UPDATES = 16  # structures whose compiled updates a process keeps for its next runs
-
-
-@functools.lru_cache(maxsize=SHARED_UPDATES)
-def _shared_update(side: str, g_structure: tuple, d_structure: tuple, loss: str, optimizer: str) -> Callable:
-    """One compiled update for every run with these layers, loss and optimizer.
+class _SharedUpdates:
+    """Compiled updates by (side, layers, loss, optimizer): one for every run of a structure.
 
     A run's variables and seed are arguments, not captures, so a class that
     opens the same Lab traces once, and a closed run leaves no graph behind
-    (each run's own graphs left megabytes of fragmented heap once freed).
+    (each run's own graphs left megabytes of fragmented heap once freed).  An
+    update lives while a run holds it, and the last ``keep`` used stay for the
+    next runs: a structure's pair costs 15–30 MB of graphs and kernels.
     """
-    make = _d_update if side == "d" else _g_update
-    return tf.function(make(g_structure, d_structure, loss, optimizer), autograph=False)
+
+    def __init__(self, keep: int):
+        self._live: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+        self._recent: OrderedDict[tuple, Callable] = OrderedDict()
+        self._keep = keep
+        self._lock = threading.Lock()
+
+    def get(self, side: str, g_structure: tuple, d_structure: tuple, loss: str, optimizer: str) -> Callable:
+        key = (side, g_structure, d_structure, loss, optimizer)
+        with self._lock:
+            fn = self._live.get(key)
+            if fn is None:
+                make = _d_update if side == "d" else _g_update
+                fn = self._live[key] = tf.function(make(g_structure, d_structure, loss, optimizer), autograph=False)
+            self._recent[key] = fn
+            self._recent.move_to_end(key)
+            while len(self._recent) > self._keep:
+                self._recent.popitem(last=False)
+            return fn
+
+
+_shared_updates = _SharedUpdates(keep=2)  # the D and G updates of the last structure used
 
 
 def _d_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str) -> Callable:

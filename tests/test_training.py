@@ -1,4 +1,6 @@
+import gc
 import threading
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -132,12 +134,16 @@ def test_tracing_ahead_changes_nothing_and_is_not_repeated(designs, architecture
     config = replace(SMALL, architecture=architecture)
     plain, traced = Trainer(config, designs), Trainer(config, designs)
     traced.trace()
-    traces = [f.experimental_get_tracing_count() for f in traced._compiled.values()]
+    compiled, traces = dict(traced._compiled), _tracing_counts(traced)
     assert traced.iteration == 0 and len(traced.history) == 0
     first, expected = traced.step(), plain.step()
     for key in ("loss_d", "loss_g", "d_real", "d_fake"):  # no RNG state or weight moved
         assert first[key] == pytest.approx(expected[key], rel=1e-5)
-    assert len(traces) == 2 and [f.experimental_get_tracing_count() for f in traced._compiled.values()] == traces
+    assert len(compiled) == 2 and traced._compiled == compiled and _tracing_counts(traced) == traces
+
+
+def _tracing_counts(trainer):
+    return [trainer._fn(side).experimental_get_tracing_count() for side in "dg"]
 
 
 def test_runs_of_one_structure_share_their_compiled_updates_but_not_their_state(designs):
@@ -145,15 +151,28 @@ def test_runs_of_one_structure_share_their_compiled_updates_but_not_their_state(
     alone = Trainer(config, designs).run(3)
     a, b = Trainer(config, designs), Trainer(config.with_changes(seed=12, lr_d=1e-2), designs)
     a.step()
-    traces = {key: f.experimental_get_tracing_count() for key, f in a._compiled.items()}
+    traces = _tracing_counts(a)
     for _ in range(2):
         b.step()
         a.step()
-    assert b._compiled == a._compiled  # the same tf.function objects, traced once
-    assert {key: f.experimental_get_tracing_count() for key, f in a._compiled.items()} == traces
+    assert b._compiled == a._compiled  # the same concrete functions, traced once
+    assert _tracing_counts(a) == _tracing_counts(b) == traces
     for key in ("loss_d", "loss_g", "d_real", "d_fake"):  # b's steps in between changed nothing of a's
         np.testing.assert_allclose([r[key] for r in a.history], [r[key] for r in alone], rtol=1e-5)
     assert b.history[0]["loss_d"] != a.history[0]["loss_d"]
+
+
+def test_a_shared_update_lives_while_a_run_holds_it_then_gives_way(designs):
+    first = Trainer(SMALL.with_changes(nf=6), designs)
+    first.step_d()
+    update = weakref.ref(first._fn("d"))
+    for nf in (7, 9):  # later structures take the cache's places
+        Trainer(SMALL.with_changes(nf=nf), designs).step_d()
+    gc.collect()
+    assert update() is not None  # `first` still trains with it
+    del first
+    gc.collect()
+    assert update() is None  # its graphs and kernels are freed
 
 
 def test_only_what_shapes_the_graph_gets_a_compiled_update_of_its_own(designs):
