@@ -127,7 +127,8 @@ class Trainer:
     def _fn(self, side: str) -> Callable:
         """The compiled D or G update of this run's structure, shared with every run of it."""
         c = self._config
-        return _shared_updates.get(side, self._wg.structure, self._wd.structure, c.loss, getattr(c, f"optimizer_{side}"))
+        return _shared_updates.get(side, self._wg.structure, self._wd.structure, c.loss,
+                                   getattr(c, f"optimizer_{side}"))
 
     def _concrete(self, side: str, variables: dict, *inputs) -> Callable:
         """The update traced for the current loss, optimizer and input shapes (tensors or specs).
@@ -206,10 +207,9 @@ class Trainer:
         """
         size = self._real_batch_size()
         reals = tf.TensorSpec((size, models.SIZE, models.SIZE, 1), tf.float32)  # as _next_batch draws them
-        seed = tf.TensorSpec((2,), tf.int64)
-        self._concrete("d", self._variables("d"), reals, tf.TensorSpec((size, self._config.latent_dim), tf.float32), seed)
-        self._concrete("g", self._variables("g"),
-                       tf.TensorSpec((self._config.batch_size, self._config.latent_dim), tf.float32), seed)
+        seed, latent = tf.TensorSpec((2,), tf.int64), self._config.latent_dim
+        self._concrete("d", self._variables("d"), reals, tf.TensorSpec((size, latent), tf.float32), seed)
+        self._concrete("g", self._variables("g"), tf.TensorSpec((self._config.batch_size, latent), tf.float32), seed)
 
     def step(self) -> dict:
         """One iteration: ``k_d`` D updates then ``k_g`` G updates; a diverged run does nothing."""
