@@ -6,18 +6,16 @@ once and applies at its next step; the other fields wait for Reset.
 """
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import streamlit as st
 
 from mechgan.config import ARCHITECTURES, LIVE_FIELDS, LOSSES, OPTIMIZERS, TrainConfig
 
+from app.save_box import save_box
 from app.state import T, labeller, lang
 from app.worker import Snapshot, Worker
 
-RUNS_ROOT = Path(os.environ.get("MECHGAN_RUNS_DIR", "runs"))
 STEP_WAIT_S = 10.0
 
 
@@ -164,16 +162,4 @@ def buttons(worker: Worker, snap: Snapshot, wanted: TrainConfig | None) -> None:
     pending = pending_reset(wanted, snap.config) if wanted is not None and snap.config else []
     if pending:
         bar.warning(T("needs_reset", fields=", ".join(T(f"ctl_{n}") for n in pending)), icon=":material/restart_alt:")
-    _save_box(worker, snap)
-
-
-def _save_box(worker: Worker, snap: Snapshot) -> None:
-    with st.sidebar.expander(T("save_run"), icon=":material/save:"):
-        name = st.text_input(T("run_name"), key="run_name", help=T("help_run_name"),
-                             placeholder="both-small")
-        if st.button(T("save"), key="btn_save", disabled=snap.iteration == 0 or not name.strip()):
-            after = worker.wait_applied(worker.send("save", name, RUNS_ROOT), 30.0)
-            if after.saved and not after.message:
-                st.success(T("saved", path=after.saved))
-            else:
-                st.error(T("save_failed", error=after.message or T("timeout")))
+    save_box(worker, snap)

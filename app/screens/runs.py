@@ -11,7 +11,7 @@ import streamlit as st
 from mechgan import training_figures as tf_fig
 from mechgan.data import binarize
 
-from app.lab_controls import RUNS_ROOT
+from app.save_box import RUNS_ROOT
 from app.state import T, guarded, labeller
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})

@@ -21,9 +21,9 @@ os.environ["MECHGAN_LANG"] = "en"
 @pytest.fixture(autouse=True)
 def runs_dir(tmp_path, monkeypatch):
     """Saved runs go to a temporary folder."""
-    from app import lab_controls
+    from app import save_box
 
-    monkeypatch.setattr(lab_controls, "RUNS_ROOT", tmp_path / "runs")
+    monkeypatch.setattr(save_box, "RUNS_ROOT", tmp_path / "runs")
     return tmp_path / "runs"
 
 
