@@ -159,6 +159,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "view_step_by_step": ("Step by step", "Pas à pas"),
     "fig_losses": ("Losses", "Pertes"),
     "fig_d_scores": ("Mean D score (0.5 = D cannot tell)", "Score moyen de D (0,5 = D ne sait pas)"),
+    "fig_d_scores_critic": ("Mean D score (with this loss D's output is a score, not a probability)",
+                            "Score moyen de D (avec cette perte, D donne un score, pas une probabilité)"),
+    "d_prob_axis": ("D(x): probability of real", "D(x) : probabilité d'être réelle"),
+    "d_score_axis": ("D's score (sigmoid of its output)", "score de D (sigmoïde de sa sortie)"),
+    "loss_axis_log": ("loss (log scale)", "perte (échelle log)"),
+    "curve_clipped": ("▲ peaks above the range are clipped (hover a triangle for the value; log axis shows all)",
+                      "▲ pics coupés au bord (survolez un triangle pour la valeur ; l'échelle log montre tout)"),
+    "ctl_smoothing": ("Smoothing", "Lissage"),
+    "help_smoothing": ("Exponential moving average of the curves, as in TensorBoard: 0 shows the raw values, "
+                       "0.9 a strongly smoothed trend. The raw curve stays drawn, faint.",
+                       "Moyenne mobile exponentielle des courbes, comme dans TensorBoard : 0 montre les valeurs "
+                       "brutes, 0,9 une tendance très lissée. La courbe brute reste tracée, en pâle."),
+    "ctl_log_axis": ("Log axis for losses", "Pertes en échelle log"),
+    "help_log_axis": ("A logarithmic loss axis: a spike no longer flattens the rest of the curve.",
+                      "Un axe logarithmique pour les pertes : un pic n'écrase plus le reste de la courbe."),
     "fig_samples": ("Generated designs at iteration {iteration} (fixed noise)",
                     "Pièces générées à l'itération {iteration} (bruit fixe)"),
     "samples_caption": ("Each design comes from the same noise vector all along, so you see G change. "
@@ -358,3 +373,11 @@ def text(key: str, lang: str, **values) -> str:
     en, fr = TEXTS[key]
     template = fr if lang == "fr" else en
     return template.format(**values) if values else template
+
+
+def number(value: float, lang: str, spec: str = ",") -> str:
+    """``value`` formatted with ``spec`` as ``lang`` writes numbers: 1,234.5 in English, 1 234,5 in French."""
+    written = format(value, spec)
+    if lang == "fr":
+        written = written.replace(",", "\u202f").replace(".", ",")
+    return written

@@ -6,13 +6,14 @@ import json
 import logging
 import os
 import uuid
+from typing import Any, Callable
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
 from mechgan.config import TrainConfig
 
-from app.i18n import LANGUAGES, text
+from app.i18n import LANGUAGES, number, text
 from app.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,11 @@ def T(key: str, **values) -> str:
     return text(key, lang(), **values)
 
 
+def N(value: float, spec: str = ",") -> str:
+    """``value`` written the session's way (decimal comma in French); see :func:`app.i18n.number`."""
+    return number(value, lang(), spec)
+
+
 def labeller(prefix: str = ""):
     """A format_func for widgets: ``value -> text(prefix + value)`` in the language of this run.
 
@@ -68,6 +74,29 @@ def labeller(prefix: str = ""):
     """
     language = lang()
     return lambda value: text(f"{prefix}{value}", language)
+
+
+def kept(store: str, default: Any, on_change: Callable | None = None, args: tuple = ()) -> dict:
+    """Keyword arguments that bind a widget to a value kept in ``st.session_state[store]``.
+
+    Streamlit forgets a widget's state when a page that does not draw it runs
+    (the student visits another page), and for a widget with ``format_func``
+    it keeps the *label* the browser shows: after a language switch that label
+    is no option any more and comes back as the widget's value.  So the value
+    lives under ``store``, a key no widget owns, and the widget's own key names
+    the language: a switch draws a fresh widget from the stored value.
+    """
+    ss = st.session_state
+    ss.setdefault(store, default)
+    key = f"_widget_{store}_{lang()}"
+    ss[key] = ss[store]
+
+    def keep() -> None:
+        ss[store] = ss[key]
+        if on_change is not None:
+            on_change(*args)
+
+    return {"key": key, "on_change": keep}
 
 
 def default_config() -> TrainConfig:
