@@ -1,11 +1,15 @@
 import json
+import os
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mechgan import data
+from mechgan import data, runs
 from mechgan.config import TrainConfig
-from mechgan.runs import list_runs, load_run, read_history, sanitize_run_name, save_run
+from mechgan.runs import (RunExistsError, list_runs, load_run, read_history, recover_runs, sanitize_run_name,
+                          save_run)
 from mechgan.training import Trainer
 
 SMALL = TrainConfig(nf=4, latent_dim=8, batch_size=8, seed=3, optimizer_d="rmsprop")
@@ -61,7 +65,7 @@ def test_overwriting_is_atomic_and_keeps_grids(designs, tmp_path):
     t.step_d()
     t.step_g()
     t.iteration = 5  # pretend more training happened, so the new grid has another name
-    path = save_run(t, "run", tmp_path)
+    path = save_run(t, "run", tmp_path, overwrite=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no temporary folders left
     assert {"grid_0000000.png", "grid_0000005.png"} <= {p.name for p in path.iterdir()}
     assert [r["iteration"] for r in read_history(path)] == [0, 0]
@@ -81,3 +85,136 @@ def test_a_run_saved_with_the_older_random_state_is_refused_by_name(designs, tmp
     (path / "config.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="older mechgan"):
         load_run(path, designs)
+
+
+# ------------------------------------------------------------------ names that collide
+
+def _files(path):
+    return {p.name: p.read_bytes() for p in path.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def two_trainers(designs):
+    first, second = Trainer(SMALL, designs), Trainer(SMALL, designs)
+    first.run(1)
+    second.run(2)
+    return first, second
+
+
+@pytest.mark.parametrize("first_name, second_name, free", [
+    ("dup", "dup", "dup-2"),
+    ("my run", "my-run", "my-run-2"),
+    ("a" * 64 + "x" * 236, "a" * 64 + "y" * 236, "a" * 62 + "-2"),
+])
+def test_a_taken_name_is_refused_with_a_free_one(two_trainers, tmp_path, first_name, second_name, free):
+    first, second = two_trainers
+    path = save_run(first, first_name, tmp_path)
+    before = _files(path)
+    with pytest.raises(RunExistsError, match="already") as caught:
+        save_run(second, second_name, tmp_path)
+    assert caught.value.free_name == free and not caught.value.owned_elsewhere
+    assert _files(path) == before and sorted(os.listdir(tmp_path)) == [path.name]
+    assert save_run(second, caught.value.free_name, tmp_path) == tmp_path / free
+    assert load_run(path).iteration == 1  # the first run is still the first run
+    assert load_run(save_run(second, second_name, tmp_path, overwrite=True)).iteration == 2  # asked: replaced
+
+
+def test_a_run_saved_meanwhile_by_another_session_is_not_replaced(two_trainers, tmp_path, monkeypatch):
+    first, second = two_trainers
+    write = runs._write
+
+    def another_session_saves_while_this_one_writes(trainer, folder, previous, owner):
+        write(trainer, folder, previous, owner)
+        monkeypatch.setattr(runs, "_write", write)
+        save_run(first, "race", tmp_path, owner="someone else")
+
+    monkeypatch.setattr(runs, "_write", another_session_saves_while_this_one_writes)
+    with pytest.raises(RunExistsError):
+        save_run(second, "race", tmp_path, owner="me")
+    assert load_run(tmp_path / "race").iteration == 1 and sorted(os.listdir(tmp_path)) == ["race"]
+
+
+def test_another_sessions_run_is_overwritten_only_where_the_server_allows_it(two_trainers, tmp_path):
+    first, second = two_trainers
+    path = save_run(first, "shared", tmp_path, owner="session-a")
+    assert "session-a" not in (path / "config.json").read_text()  # a digest, not the key
+    with pytest.raises(RunExistsError, match="another session") as caught:
+        save_run(second, "shared", tmp_path, overwrite=True, owner="session-b", allow_others=False)
+    assert caught.value.owned_elsewhere and load_run(path).iteration == 1
+    save_run(second, "shared", tmp_path, overwrite=True, owner="session-a", allow_others=False)
+    assert load_run(path).iteration == 2  # its own run: overwritten when asked
+    save_run(first, "shared", tmp_path, overwrite=True, owner="session-b", allow_others=True)
+    assert load_run(path).iteration == 1 and runs.run_owner(path) == runs.owner_tag("session-b")
+
+
+# ------------------------------------------------------------------ a crash at every step of a save
+
+class Killed(BaseException):
+    """The process dies: this operation and every later one fail, no clean-up runs."""
+
+
+class Crash:
+    """Counts the file operations of a save and kills the process at operation ``at``."""
+
+    def __init__(self, monkeypatch, at: int | None, exchange: bool) -> None:
+        self.at, self.calls = at, 0
+        real_exchange = runs.exchange if exchange else (lambda a, b: False)
+        targets = [(os, "rename"), (os, "replace"), (shutil, "rmtree"), (shutil, "copy2"), (runs.np, "savez"),
+                   (Path, "write_text"), (Path, "mkdir"), (runs, "_write_history"), (runs, "generate_and_save")]
+        for owner, name in targets:
+            monkeypatch.setattr(owner, name, self._counted(getattr(owner, name)))
+        monkeypatch.setattr(runs, "exchange", self._counted(real_exchange))
+
+    def _counted(self, operation):
+        def run(*args, **kwargs):
+            self.calls += 1
+            if self.at is not None and self.calls >= self.at:
+                raise Killed(f"killed at operation {self.at}")
+            return operation(*args, **kwargs)
+        return run
+
+
+def _state(path):
+    meta = json.loads((path / "config.json").read_text())
+    return meta["progress"]["iteration"], sorted(p.name for p in path.iterdir())
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["swap", "two-renames"])
+@pytest.mark.parametrize("previous", [True, False], ids=["overwrite", "first-save"])
+def test_a_crash_at_any_step_of_a_save_leaves_the_old_or_the_new_run(two_trainers, tmp_path, exchange, previous):
+    first, second = two_trainers
+    old_state = _state(save_run(first, "run", tmp_path / "reference")) if previous else None
+    with pytest.MonkeyPatch.context() as mp:
+        counter = Crash(mp, None, exchange)
+        new_state = _state(save_run(second, "run", tmp_path / "reference", overwrite=True))
+    operations = counter.calls
+    assert operations >= 10
+    for at in range(1, operations + 1):
+        root = tmp_path / f"crash-{at}"
+        if previous:
+            save_run(first, "run", root)
+        with pytest.MonkeyPatch.context() as mp:
+            Crash(mp, at, exchange)
+            with pytest.raises(Killed):
+                save_run(second, "run", root, overwrite=True)
+        root.mkdir(exist_ok=True)
+        recover_runs(root)  # the next start-up
+        listed = list_runs(root)
+        assert sorted(os.listdir(root)) == [p.name for p in listed], f"leftovers after a crash at {at}"
+        if previous or listed:
+            assert listed == [root / "run"], f"crash at {at}: the run is not listed"
+            assert _state(root / "run") in (old_state, new_state), f"crash at {at}: a mixed run"
+            assert load_run(root / "run").iteration in (1, 2)
+
+
+def test_leftovers_are_mended_when_a_process_first_lists_the_runs(two_trainers, tmp_path):
+    first, _ = two_trainers
+    save_run(first, "kept", tmp_path)
+    shutil.copytree(tmp_path / "kept", tmp_path / ".lost.old-0123abcd")  # its run folder gone
+    shutil.copytree(tmp_path / "kept", tmp_path / ".kept.old-0123abcd")  # its run folder saved
+    (tmp_path / ".half.tmp-89abcdef").mkdir()
+    (tmp_path / ".notes").mkdir()  # not a save's leftover: left alone
+    runs._RECOVERED.discard(os.path.abspath(tmp_path))
+    assert sorted(p.name for p in list_runs(tmp_path)) == ["kept", "lost"]
+    assert sorted(os.listdir(tmp_path)) == [".notes", "kept", "lost"]
+    assert load_run(tmp_path / "lost").iteration == 1
