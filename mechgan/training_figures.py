@@ -26,6 +26,7 @@ FAKE = "#9333ea"
 D_COLORS = [[0.0, "#e9d5ff"], [0.5, "#f8fafc"], [1.0, "#bbf7d0"]]  # D says fake ... real
 MARGIN = dict(l=45, r=10, t=40, b=40)
 GAP = "#cbd5e1"  # between the tiles of a sample grid
+RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG
 PNG_LEVELS = 32  # greys in a sample grid's palette (plus the gap colour)
 GAP_PX = 8  # design pixels between the tiles of a sample grid; the band above each tile holds its score
@@ -304,13 +305,20 @@ def gradient_norms(norms_d: dict[str, float], norms_g: dict[str, float], title: 
     return fig
 
 
+def run_color(i: int) -> str:
+    """The colour of the ``i``-th compared run: Okabe and Ito's palette, told apart also with a colour
+    vision deficiency (yellow last: faint on white)."""
+    return RUN_COLORS[i % len(RUN_COLORS)]
+
+
 def runs_overlay(histories: dict[str, list], key: str, title: str, xaxis: str = "iteration",
                  yaxis: str = "") -> go.Figure:
-    """One curve per saved run for the same quantity (e.g. ``loss_g``)."""
+    """One curve per saved run for the same quantity (e.g. ``loss_g``), each in its own colour
+    (:func:`run_color`; a theme's palette may start with two blues)."""
     fig = go.Figure()
-    for name, history in histories.items():
+    for i, (name, history) in enumerate(histories.items()):
         xs, ys = _records(history, key)
-        fig.add_trace(go.Scatter(x=xs, y=ys, name=name, mode="lines"))
+        fig.add_trace(go.Scatter(x=xs, y=ys, name=name, mode="lines", line=dict(color=run_color(i))))
     fig.update_layout(title=title, xaxis_title=xaxis, yaxis_title=yaxis, margin=MARGIN, height=320,
                       legend=dict(orientation="h", y=-0.2))
     return fig
