@@ -48,6 +48,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help_nf": ("Number of filters of the first layer; the others are multiples. Bigger learns more but is slower.",
                 "Nombre de filtres de la première couche ; les autres en sont des multiples. Plus grand apprend "
                 "plus mais va plus lentement."),
+    "help_nf_tutorial": ("The tutorial's DCGAN has fixed widths (256, 128, 64 filters): nf only sets the nf DCGAN.",
+                         "Le DCGAN du tutoriel a des largeurs fixes (256, 128, 64 filtres) : nf ne règle que le "
+                         "DCGAN nf."),
     "ctl_latent_dim": ("Latent size", "Taille latente"),
     "help_latent_dim": ("Length of the noise vector z that G turns into a design.",
                         "Longueur du vecteur de bruit z que G transforme en pièce."),
@@ -118,8 +121,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "save": ("Save", "Enregistrer"),
     "saved": ("Saved in {path}", "Enregistré dans {path}"),
     "save_failed": ("Could not save the run: {error}", "Impossible d'enregistrer : {error}"),
-    "server_stats": ("Server: {live} live runs, {training} training, {waiting} waiting (at most {cap} at once)",
-                     "Serveur : {live} entraînements ouverts, {training} actifs, {waiting} en attente "
+    "server_stats": ("Server: runs open {live} · training {training} · waiting {waiting} (at most {cap} at once)",
+                     "Serveur : entraînements ouverts {live} · en cours {training} · en attente {waiting} "
                      "({cap} à la fois au plus)"),
     "msg_freed": ("Your run was closed after a long inactivity; a new one has started.",
                   "Votre entraînement a été fermé après une longue inactivité ; un nouveau a démarré."),

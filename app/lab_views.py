@@ -12,7 +12,7 @@ from mechgan import training_figures as tf_fig
 
 from app import live_charts
 from app.health import diagnose
-from app.state import T
+from app.state import N, T
 from app.views import ViewMaker
 from app.worker import Snapshot
 
@@ -49,8 +49,8 @@ def header(snap: Snapshot) -> None:
     """Iteration counter, speed, status and the latest losses."""
     last = snap.history[-1] if snap.history else {}
     cols = st.columns([1, 1, 1.6, 1, 1])
-    cols[0].metric(T("iteration"), f"{snap.iteration:,}".replace(",", " "))
-    cols[1].metric(T("steps_per_s"), f"{snap.steps_per_s:.1f}")
+    cols[0].metric(T("iteration"), N(snap.iteration))
+    cols[1].metric(T("steps_per_s"), N(snap.steps_per_s, ".1f"))
     cols[2].metric(T("status"), _status(snap))
     cols[3].metric(T("loss_d"), _num(last.get("loss_d")))
     cols[4].metric(T("loss_g"), _num(last.get("loss_g")))
@@ -70,7 +70,7 @@ def _status(snap: Snapshot) -> str:
 
 
 def _num(value) -> str:
-    return "—" if value is None or not np.isfinite(value) else f"{value:.3f}"
+    return "—" if value is None or not np.isfinite(value) else N(value, ".3f")
 
 
 def health(snap: Snapshot, views: ViewMaker) -> None:

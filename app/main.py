@@ -25,10 +25,13 @@ PAGES = Path(__file__).resolve().parent / "screens"  # a "pages" folder would be
 
 st.set_page_config(page_title="mechgan", page_icon=":material/precision_manufacturing:", layout="wide")
 
-if "lang" not in st.session_state:
-    st.session_state.lang = default_lang()
-st.sidebar.segmented_control(T("language"), LANGUAGES, key="lang", format_func=str.upper,
+ss = st.session_state
+if ss.get("lang") not in LANGUAGES:  # a new session: the link's ?lang=, else the server's default
+    ss.lang = st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES else default_lang()
+st.sidebar.segmented_control(T("language"), LANGUAGES, key="lang", format_func=str.upper, required=True,
                              help=T("language_help"))
+if st.query_params.get("lang") != ss.lang:
+    st.query_params["lang"] = ss.lang  # a reload, or the link passed on, keeps the language
 
 pages = [
     st.Page(PAGES / "lab.py", title=T("page_lab"), icon=":material/model_training:", default=True),

@@ -1,4 +1,9 @@
-"""The Lab's "Save run" box: a name in, the run written by the worker (``mechgan.runs``)."""
+"""The Lab's "Save run" box: a name in, the run written by the worker (``mechgan.runs``).
+
+A taken name is never replaced silently: the box asks to overwrite (only a run
+this browser session saved, unless the server sets
+``MECHGAN_ALLOW_OVERWRITE_OTHERS=1``) or offers the first free name.
+"""
 from __future__ import annotations
 
 import os
@@ -10,15 +15,75 @@ from app.state import T
 from app.worker import Snapshot, Worker
 
 RUNS_ROOT = Path(os.environ.get("MECHGAN_RUNS_DIR", "runs"))
+ALLOW_OVERWRITE_OTHERS = os.environ.get("MECHGAN_ALLOW_OVERWRITE_OTHERS", "").lower() in ("1", "true", "yes")
+SAVE_WAIT_S = 30.0
 
 
 def save_box(worker: Worker, snap: Snapshot) -> None:
-    with st.sidebar.expander(T("save_run"), icon=":material/save:"):
-        name = st.text_input(T("run_name"), key="run_name", help=T("help_run_name"),
-                             placeholder="both-small")
-        if st.button(T("save"), key="btn_save", disabled=snap.iteration == 0 or not name.strip()):
-            after = worker.wait_applied(worker.send("save", name, RUNS_ROOT), 30.0)
-            if after.saved and not after.message:
-                st.success(T("saved", path=after.saved))
-            else:
-                st.error(T("save_failed", error=after.message or T("timeout")))
+    ss = st.session_state
+    with st.sidebar.expander(T("save_run"), icon=":material/save:", expanded="save_conflict" in ss):
+        typed = st.text_input(T("run_name"), key="run_name", help=T("help_run_name"),
+                              placeholder=suggested_name(snap))
+        name = typed.strip() or suggested_name(snap)
+        if st.button(T("save"), key="btn_save", disabled=snap.iteration == 0):
+            _save(worker, name, overwrite=False)
+        elif ss.pop("save_now", False):  # "Save as <free name>" was pressed: it put that name in the box
+            _save(worker, name, overwrite=False)
+        elif ss.get("save_conflict") == name:
+            _ask(worker, name)
+
+
+def suggested_name(snap: Snapshot) -> str:
+    """A free name that says what the run is: the preset picked, else the loss and the network width."""
+    from mechgan.runs import free_run_name  # TensorFlow: imported when the Lab draws, not at start-up
+
+    preset = st.session_state.get("preset") or ""
+    config = snap.config
+    base = preset.replace("_", "-") if preset else f"{config.loss.replace('_', '-')}-nf{config.nf}" if config \
+        else "run"
+    return free_run_name(base, RUNS_ROOT)
+
+
+def _save(worker: Worker, name: str, overwrite: bool) -> None:
+    from mechgan.runs import sanitize_run_name
+
+    ss = st.session_state
+    try:
+        folder = sanitize_run_name(name)
+    except ValueError:
+        st.error(T("run_name_unusable", name=name))
+        return
+    if not overwrite and (RUNS_ROOT / folder).exists():
+        ss.save_conflict = name
+        _ask(worker, name)
+        return
+    ss.pop("save_conflict", None)
+    options = {"overwrite": overwrite, "allow_others": ALLOW_OVERWRITE_OTHERS}
+    after = worker.wait_applied(worker.send("save", name, RUNS_ROOT, options), SAVE_WAIT_S)
+    if after.saved and not after.message:
+        st.success(T("saved", name=Path(after.saved).name))
+    else:
+        st.error(T("save_failed", error=after.message or T("timeout")))
+
+
+def _ask(worker: Worker, name: str) -> None:
+    """The name is taken: overwrite (a run of this session, or any where the server allows it) or a free name."""
+    from mechgan.runs import free_run_name, owner_tag, run_owner, sanitize_run_name
+
+    folder = sanitize_run_name(name)
+    mine = ALLOW_OVERWRITE_OTHERS or run_owner(RUNS_ROOT / folder) == owner_tag(worker.key)
+    question = st.empty()
+    question.warning(T("run_exists" if mine else "run_exists_other", name=folder), icon=":material/warning:")
+    free = free_run_name(folder, RUNS_ROOT)
+    left, right = st.columns(2)
+    if mine and left.button(T("overwrite"), key="btn_overwrite", icon=":material/save_as:"):
+        question.empty()
+        _save(worker, name, overwrite=True)
+    right.button(T("save_as", name=free), key="btn_save_as", on_click=_take_name, args=(free,))
+
+
+def _take_name(name: str) -> None:
+    """Before the rerun: the free name goes into the box, and the rerun saves under it."""
+    st.session_state.run_name = name
+    st.session_state.save_now = True
+    st.session_state.pop("save_conflict", None)

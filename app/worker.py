@@ -256,13 +256,14 @@ class Worker(threading.Thread):
             return
         self._update(config=self._trainer.config, config_iteration=self._trainer.iteration)
 
-    def _save(self, name: str, root) -> None:
+    def _save(self, name: str, root, options: dict | None = None) -> None:
+        """``options``: save_run's overwrite / allow_others; the run records this session as its owner."""
         from mechgan.runs import save_run
 
         try:
-            path = save_run(self._trainer, name, root=root)
-        except (ValueError, OSError) as e:
-            self._update(saved="", message=str(e))
+            path = save_run(self._trainer, name, root=root, owner=self.key, **(options or {}))
+        except (ValueError, OSError) as e:  # an OSError's strerror: its text without the server's path
+            self._update(saved="", message=getattr(e, "strerror", None) or str(e))
             return
         self._update(saved=str(path), message="")
 

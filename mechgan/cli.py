@@ -37,30 +37,17 @@ def _dataset_info(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ training
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
-    """One option per TrainConfig field, with the dataclass's default (the one source of defaults)."""
+    """One option per TrainConfig field: its default and its choices or range from mechgan.config."""
     from dataclasses import fields
 
     from mechgan import config
 
-    choices = {"architecture": config.ARCHITECTURES, "loss": config.LOSSES,
-               "optimizer_g": config.OPTIMIZERS, "optimizer_d": config.OPTIMIZERS}
     group = parser.add_argument_group("hyper-parameters (defaults from mechgan.config.TrainConfig)")
     for f in fields(config.TrainConfig):
-        flag = "--" + f.name.replace("_", "-")
-        if isinstance(f.default, bool):
-            group.add_argument(flag, type=_parse_bool, default=f.default, metavar="{true,false}",
-                               help=f"(default: {f.default})")
-        else:
-            group.add_argument(flag, type=type(f.default), default=f.default, choices=choices.get(f.name),
-                               help="(default: %(default)s)")
-
-
-def _parse_bool(text: str) -> bool:
-    if text.lower() in ("1", "true", "yes", "on"):
-        return True
-    if text.lower() in ("0", "false", "no", "off"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+        param = config.PARAMS[f.name]
+        allowed = "" if param.choices else f"in {param.range_text()}, "
+        group.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default,
+                           choices=param.choices or None, help=f"({allowed}default: %(default)s)")
 
 
 def _config_from(args: argparse.Namespace):

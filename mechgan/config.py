@@ -1,18 +1,114 @@
-"""The one source of truth for training defaults (CLI, app and tests read it)."""
+"""The parameter table: every training setting's default, choices or range, and how it applies.
+
+``TrainConfig`` holds the defaults (the one source the CLI, the app and the
+tests read); ``PARAMS`` says, for each of its fields, what values it takes,
+whether a running Trainer can change it between two steps (``live``) or it
+needs a reset, which sidebar group shows it and which widget steps a student
+moves through.  Validation, the CLI's options, the Lab's widgets, the presets
+and the tests' slider extremes all derive from this one table.
+"""
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import asdict, dataclass, fields, replace
 
-ARCHITECTURES = ("nf", "tutorial")
-LOSSES = ("minimax", "nonsaturating", "least_squares", "hinge", "wgan_gp")
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
-# Fields a running Trainer can change between two steps; every other field
-# (architecture, nf, latent size, batch size, seed) needs a reset.
-LIVE_FIELDS = frozenset({
-    "lr_g", "lr_d", "optimizer_g", "optimizer_d", "beta1", "beta2", "momentum",
-    "loss", "k_d", "k_g", "label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight",
-})
+@dataclass(frozen=True)
+class Param:
+    """One setting.  ``choices``: the only values allowed; else ``low``..``high`` bounds the value
+    (``open_low``: ``low`` itself excluded; ``open_high``: ``high`` excluded).  ``steps``: the values
+    the Lab's slider offers (a subset of the allowed range); ``group``: the sidebar group, or None
+    when the setting is left to the CLI and notebooks."""
+
+    live: bool
+    choices: tuple = ()
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    open_high: bool = False
+    steps: tuple = ()
+    group: str | None = None
+
+    @property
+    def widget(self) -> str:
+        return "select" if self.choices else "steps" if self.steps else "number"
+
+    @property
+    def options(self) -> tuple:
+        """What a student picks from: the choices, or the slider's steps."""
+        return self.choices or self.steps
+
+    def check(self, name: str, value) -> None:
+        """Raise a ValueError that names the setting when ``value`` is not allowed."""
+        if self.choices:
+            if value not in self.choices:
+                raise ValueError(f"{name} must be one of {', '.join(map(str, self.choices))}; got {value!r}")
+            return
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+        too_low = self.low is not None and (value <= self.low if self.open_low else value < self.low)
+        too_high = self.high is not None and (value >= self.high if self.open_high else value > self.high)
+        if too_low or too_high:
+            raise ValueError(f"{name} must be in {self.range_text()}, got {value}")
+
+    def range_text(self) -> str:
+        low = "-inf" if self.low is None else _number(self.low)
+        high = "inf" if self.high is None else _number(self.high)
+        return f"{'(' if self.open_low else '['}{low}, {high}{')' if self.open_high else ']'}"
+
+
+def _number(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+def _log_steps(low_exp: int, high_exp: int) -> tuple[float, ...]:
+    """Round values on a log scale, 10**low_exp .. 10**high_exp (1, 2, 3, 5 per decade)."""
+    return tuple(round(m * 10.0 ** e, 12) for e in range(low_exp, high_exp) for m in (1, 2, 3, 5)) \
+        + (10.0 ** high_exp,)
+
+
+_LR = dict(live=True, low=0.0, high=10.0, open_low=True, steps=_log_steps(-7, 0), group="training")
+_OPTIMIZER = dict(live=True, choices=("adam", "sgd", "rmsprop"), group="training")
+_UPDATES = dict(live=True, low=1, high=100, steps=tuple(range(1, 11)), group="training")
+
+PARAMS: dict[str, Param] = {
+    "architecture": Param(live=False, choices=("nf", "tutorial"), group="model"),
+    "nf": Param(live=False, low=1, high=256, steps=(4, 8, 16, 32, 64), group="model"),
+    "latent_dim": Param(live=False, low=1, high=1024, steps=(2, 4, 8, 16, 32, 64, 100, 128), group="model"),
+    "batch_size": Param(live=False, low=1, high=4096, steps=(8, 16, 32, 64, 128, 256), group="model"),
+    "seed": Param(live=False, low=0, high=2**31 - 1, group="model"),
+    "lr_g": Param(**_LR),
+    "lr_d": Param(**_LR),
+    "optimizer_g": Param(**_OPTIMIZER),
+    "optimizer_d": Param(**_OPTIMIZER),
+    "loss": Param(live=True, choices=("minimax", "nonsaturating", "least_squares", "hinge", "wgan_gp"),
+                  group="training"),
+    "k_d": Param(**_UPDATES),
+    "k_g": Param(**_UPDATES),
+    "speck_weight": Param(live=True, low=0.0, high=1000.0, steps=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0),
+                          group="training"),
+    "beta1": Param(live=True, low=0.0, high=1.0, open_high=True),
+    "beta2": Param(live=True, low=0.0, high=1.0, open_high=True),
+    "momentum": Param(live=True, low=0.0, high=1.0, open_high=True),
+    "label_smoothing": Param(live=True, low=0.0, high=0.5, open_high=True),
+    "instance_noise": Param(live=True, low=0.0, high=100.0),
+    "gp_weight": Param(live=True, low=0.0, high=1e7),
+    "ema": Param(live=True, low=0.0, high=1.0, open_high=True),
+}
+
+ARCHITECTURES = PARAMS["architecture"].choices
+LOSSES = PARAMS["loss"].choices
+OPTIMIZERS = PARAMS["optimizer_g"].choices
+# Fields a running Trainer can change between two steps; every other field needs a reset.
+LIVE_FIELDS = frozenset(name for name, p in PARAMS.items() if p.live)
+# Losses whose D outputs a probability (a sigmoid of its logit); under the others D gives a score.
+PROBABILITY_LOSSES = ("minimax", "nonsaturating")
+
+
+def check(name: str, value) -> None:
+    """Validate one setting against the table (ValueError naming it)."""
+    PARAMS[name].check(name, value)
 
 
 @dataclass(frozen=True)
@@ -43,22 +139,11 @@ class TrainConfig:
     speck_weight: float = 10.0
 
     def __post_init__(self) -> None:
-        _check_choice("architecture", self.architecture, ARCHITECTURES)
-        _check_choice("loss", self.loss, LOSSES)
-        _check_choice("optimizer_g", self.optimizer_g, OPTIMIZERS)
-        _check_choice("optimizer_d", self.optimizer_d, OPTIMIZERS)
-        for name in ("nf", "latent_dim", "k_d", "k_g", "batch_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("lr_g", "lr_d"):
-            if not 0 < getattr(self, name) <= 10:
-                raise ValueError(f"{name} must be in (0, 10], got {getattr(self, name)}")
-        if not 0 <= self.ema < 1:
-            raise ValueError(f"ema must be in [0, 1), got {self.ema}")
-        if not 0 <= self.speck_weight <= 1000:
-            raise ValueError(f"speck_weight must be in [0, 1000], got {self.speck_weight}")
-        if not 0 <= self.label_smoothing < 0.5:
-            raise ValueError(f"label_smoothing must be in [0, 0.5), got {self.label_smoothing}")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            check(f.name, value)
+            if isinstance(f.default, int) and not float(value).is_integer():
+                raise ValueError(f"{f.name} must be a whole number, got {value}")
 
     def with_changes(self, **changes) -> "TrainConfig":
         unknown = set(changes) - {f.name for f in fields(self)}
@@ -75,6 +160,4 @@ class TrainConfig:
         return cls(**{k: v for k, v in values.items() if k in known})
 
 
-def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+DEFAULTS = TrainConfig()

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
+from mechgan.config import DEFAULTS, check
+
 SIZE = 50
 NATIVE_SIZE = {"nf": SIZE, "tutorial": 28}
 
@@ -250,8 +252,7 @@ def discriminator_layers(architecture: str, nf: int) -> tuple:
 
 
 def _check_architecture(architecture: str) -> None:
-    if architecture not in NATIVE_SIZE:
-        raise ValueError(f"architecture must be one of {', '.join(NATIVE_SIZE)}; got {architecture!r}")
+    check("architecture", architecture)
 
 
 # ------------------------------------------------------------------ weights
@@ -313,13 +314,14 @@ def initialize_weights(layers: tuple, input_shape: tuple, seed: int | None = Non
     return Weights(layers, tuple(input_shape), variables)
 
 
-def initialize_weights_generator(nf: int = 16, latent_dim: int = 100, architecture: str = "nf",
+def initialize_weights_generator(nf: int = DEFAULTS.nf, latent_dim: int = DEFAULTS.latent_dim,
+                                 architecture: str = DEFAULTS.architecture,
                                  seed: int | None = None) -> Weights:
     """The generator's weights and biases (the tutorial ignores ``nf``: its widths are fixed)."""
     return initialize_weights(generator_layers(architecture, nf, latent_dim), (latent_dim,), seed)
 
 
-def initialize_weights_discriminator(nf: int = 16, architecture: str = "nf",
+def initialize_weights_discriminator(nf: int = DEFAULTS.nf, architecture: str = DEFAULTS.architecture,
                                      seed: int | None = None) -> Weights:
     layers = discriminator_layers(architecture, nf)
     size = NATIVE_SIZE[architecture]
@@ -379,7 +381,7 @@ def _describe(layer) -> str:
     return type(layer).__name__
 
 
-def layer_table(architecture: str, nf: int = 16, latent_dim: int = 100) -> dict[str, list[dict]]:
+def layer_table(architecture: str, nf: int = DEFAULTS.nf, latent_dim: int = DEFAULTS.latent_dim) -> dict[str, list[dict]]:
     """Rows {"layer", "type", "output_shape", "params"} for the generator and the discriminator."""
     size = NATIVE_SIZE.get(architecture)
     return {"generator": _table(generator_layers(architecture, nf, latent_dim), (latent_dim,)),

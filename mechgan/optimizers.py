@@ -17,8 +17,8 @@ SLOTS = {"adam": ("m", "v"), "sgd": ("m",), "rmsprop": ("v",)}
 class Optimizer:
     """The state of one optimizer for one list of variables; :func:`apply_update` updates them."""
 
-    def __init__(self, kind: str, variables: list[tf.Variable], lr: float, beta1: float = 0.9,
-                 beta2: float = 0.999, momentum: float = 0.0):
+    def __init__(self, kind: str, variables: list[tf.Variable], lr: float, beta1: float,
+                 beta2: float, momentum: float):
         if kind not in SLOTS:
             raise ValueError(f"optimizer must be one of {', '.join(SLOTS)}; got {kind!r}")
         self.kind = kind

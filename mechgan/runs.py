@@ -60,10 +60,18 @@ def owner_tag(session: str) -> str:
     return hashlib.sha256(session.encode()).hexdigest()[:16] if session else ""
 
 
+def read_meta(path: Path | str) -> dict:
+    """A run folder's config.json: its ``config``, ``progress`` and ``owner``."""
+    path = Path(path)
+    if not (path / "config.json").is_file():
+        raise FileNotFoundError(f"{path} is not a saved run (no config.json)")
+    return json.loads((path / "config.json").read_text())
+
+
 def run_owner(path: Path | str) -> str:
     """The owner tag saved with a run ("" when it has none: saved by the CLI or a notebook)."""
     try:
-        return json.loads((Path(path) / "config.json").read_text()).get("owner", "")
+        return read_meta(path).get("owner", "")
     except (OSError, ValueError):
         return ""
 
@@ -225,9 +233,7 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
 def load_run(path: Path | str, designs: np.ndarray | None = None) -> Trainer:
     """A Trainer that continues exactly where the saved run stopped (``designs``: the data it trained on)."""
     path = Path(path)
-    if not (path / "config.json").is_file():
-        raise FileNotFoundError(f"{path} is not a saved run (no config.json)")
-    meta = json.loads((path / "config.json").read_text())
+    meta = read_meta(path)
     trainer = Trainer(TrainConfig.from_dict(meta["config"]), designs)
     state = {key: _read_arrays(path / f"{key}.npz") for key in ARRAY_FILES}
     state["progress"] = meta["progress"]

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mechgan.config import ARCHITECTURES, LOSSES
+from mechgan.config import ARCHITECTURES, LOSSES, PARAMS
 from mechgan.losses import FORMULAS, SPECK_FORMULA
 from mechgan.models import layer_table
 
-from app.lab_controls import CONTROLS
 from app.state import T, default_config, guarded, labeller
 
-NF, LATENT = CONTROLS["nf"][1], CONTROLS["latent_dim"][1]
+NF, LATENT = PARAMS["nf"].steps, PARAMS["latent_dim"].steps
 
 
 def _with(options: tuple, value) -> list:

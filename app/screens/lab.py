@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from app import lab_controls, lab_views
-from app.state import T, default_config, guarded, labeller, registry, session_key
+from app.state import T, default_config, guarded, kept, labeller, registry, session_key
 
 BUILDING_S = 2.0
 WAITING_S = 5.0  # queued for a training slot: only the queue position changes
@@ -38,7 +38,7 @@ def _interval(snap) -> float:
 def _live(reg, key: str, interval: float) -> None:
     """The fragment: everything that moves while training."""
     ss = st.session_state
-    view = ss.get("view") or "overview"
+    view = ss.get("view", "overview")
     snap = reg.snapshot(key, view)
     if snap is None:  # freed while the tab slept: the page rebuilds a worker
         st.rerun()
@@ -51,6 +51,9 @@ def _live(reg, key: str, interval: float) -> None:
     if interval != _interval(snap):
         st.rerun()  # a new pace for the fragment
     lab_views.header(snap)
+    stats = reg.stats()  # read with the snapshot, so the server's counts and the page's status agree
+    st.caption(T("server_stats", live=stats.live_workers, training=stats.training, waiting=stats.waiting,
+                 cap=reg.max_running))
     views = reg.views_of(key)
     if views is None:
         return  # the dataset is still loading; the header says "building"
@@ -88,7 +91,7 @@ def page() -> None:
     ss = st.session_state
     reg = registry()
     key = session_key()
-    lab_controls.init_widgets(default_config())
+    lab_controls.init_values(default_config())
     designs = ss.get("lab_designs")  # the student's own designs, set on the Data page
     switched = ss.pop("lab_designs_switched", False)
     worker, new = reg.worker(key, lab_controls.wanted_config(default_config()), designs)
@@ -102,15 +105,12 @@ def page() -> None:
 
     lab_controls.preset_picker(worker)
     wanted = lab_controls.controls(worker, snap)
-    lab_controls.buttons(worker, snap, wanted)
-    stats = reg.stats()
-    st.sidebar.caption(T("server_stats", live=stats.live_workers, training=stats.training,
-                         waiting=stats.waiting, cap=reg.max_running))
 
-    st.title(T("lab_title"))
+    st.subheader(T("lab_title"), anchor=False)
     st.caption(T("lab_intro"))
-    st.segmented_control(T("view"), lab_views.VIEWS, key="view", default="overview", required=True,
-                         format_func=labeller("view_"), help=T("help_view"))
+    lab_controls.buttons(worker, snap, wanted)
+    st.segmented_control(T("view"), lab_views.VIEWS, required=True, format_func=labeller("view_"),
+                         help=T("help_view"), label_visibility="collapsed", **kept("view", "overview"))
     interval = _interval(snap)
     st.fragment(_live, run_every=interval)(reg, key, interval)
 

@@ -6,13 +6,15 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from mechgan import training_figures as tf_fig
 from mechgan.data import binarize
 
+from app.i18n import TEXTS
 from app.save_box import RUNS_ROOT
-from app.state import T, guarded, labeller
+from app.state import N, T, guarded, labeller
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})
 CURVES = ("loss_d", "loss_g", "d_real", "d_fake")
@@ -29,6 +31,13 @@ def _history(path: str, stamp: float) -> list[dict]:
     from mechgan.runs import read_history
 
     return read_history(Path(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _meta(path: str, stamp: float) -> dict:
+    from mechgan.runs import read_meta
+
+    return read_meta(Path(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -70,6 +79,32 @@ def _latest_grid(folder: Path) -> Path | None:
     return grids[-1] if grids else None
 
 
+def _setting(name: str, value) -> str:
+    """A setting as the Lab's sidebar writes it: the option's label, numbers the session's way."""
+    if isinstance(value, str):
+        return T(f"choice_{value}") if f"choice_{value}" in TEXTS else value
+    if isinstance(value, float):
+        return N(value, ".3g")
+    return N(value, "d") if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _settings_table(metas: dict[str, dict]) -> None:
+    """Each run's settings, one row a run, in the curves' colours: those that differ, or all of them."""
+    configs = {name: meta["config"] for name, meta in metas.items()}
+    fields = list(next(iter(configs.values())))
+    differ = [f for f in fields if len({repr(c.get(f)) for c in configs.values()}) > 1]
+    st.subheader(T("settings_table"))
+    shown = fields if st.toggle(T("settings_all"), key="runs_settings_all", help=T("help_settings_all")) else differ
+    if not shown:
+        st.caption(T("settings_same"))
+    rows = [{T("run"): name, T("iteration"): N(meta["progress"]["iteration"], "d"),
+             **{T(f"ctl_{f}") if f"ctl_{f}" in TEXTS else f: _setting(f, configs[name].get(f)) for f in shown}}
+            for name, meta in metas.items()]
+    colours = [f"color: {tf_fig.run_color(i)}; font-weight: 600" for i in range(len(rows))]
+    table = pd.DataFrame(rows).style.apply(lambda _: colours, subset=[T("run")])
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
 def _downloads(folder: Path, history: list[dict], out: dict) -> None:
     c = st.columns(4)
     c[0].download_button(T("dl_weights"), _zip(folder), f"{folder.name}.zip", "application/zip",
@@ -98,6 +133,7 @@ def page() -> None:
     if not chosen:
         return
     histories = {name: _history(str(runs[name]), _stamp(runs[name])) for name in chosen}
+    _settings_table({name: _meta(str(runs[name]), _stamp(runs[name])) for name in chosen})
     key = st.segmented_control(T("curve"), CURVES, default="loss_g", required=True, key="runs_curve",
                                format_func=labeller(), help=T("help_curve"))
     st.plotly_chart(tf_fig.runs_overlay(histories, key, title=T(key), xaxis=T("iteration_axis")),
@@ -105,11 +141,12 @@ def page() -> None:
     with st.spinner(T("loading_runs")):
         outputs = {name: _outputs(str(runs[name]), _stamp(runs[name])) for name in chosen}
     st.subheader(T("final_grids"))
-    for col, name in zip(st.columns(len(chosen)), chosen):
+    for i, (col, name) in enumerate(zip(st.columns(len(chosen)), chosen)):
         with col:
             out = outputs[name]
-            st.plotly_chart(tf_fig.sample_grid(out["samples"], out["scores"], cols=4,
-                                               title=f"{name} · {T('iteration')} {out['iteration']}"),
+            title = (f"<span style='color:{tf_fig.run_color(i)}'>■</span> {name} · {T('iteration')} "
+                     f"{N(out['iteration'], 'd')}")
+            st.plotly_chart(tf_fig.sample_grid(out["samples"], out["scores"], cols=4, title=title),
                             key=f"fig_grid_{name}", **PLOT)
     st.subheader(T("quality_table"))
     st.dataframe([{T("run"): name, **{T(f"metric_{k}"): round(v, 4) for k, v in outputs[name]["report"].items()}}

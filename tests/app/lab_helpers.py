@@ -24,6 +24,11 @@ def new_app(page: str | None = None, lang: str = "en"):
     return at
 
 
+def widget_key(store: str, lang: str = "en") -> str:
+    """The key of the widget bound to ``st.session_state[store]`` (see ``app.state.kept``)."""
+    return f"_widget_{store}_{lang}"
+
+
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # the tests read the app's own texts (app.i18n)
+    sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -65,9 +67,15 @@ def screenshots() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def runs_root(tmp_path_factory) -> Path:
+    """The server's runs folder, where the tests read what a save wrote."""
+    return tmp_path_factory.mktemp("runs")
+
+
+@pytest.fixture(scope="session")
+def server(runs_root):
     port = free_port()
-    proc = start_server(port, tmp_path_factory.mktemp("runs"))
+    proc = start_server(port, runs_root)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, 60)

@@ -4,28 +4,13 @@ Screenshots of every page (Lab in both languages) go to $MECHGAN_SCREENSHOTS (de
 """
 from __future__ import annotations
 
-import re
-import time
-
 import pytest
-from playwright.sync_api import Error as PlaywrightError
+
+from pages import button, iteration, metric, no_exception, open_page, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
 LOAD_S = 300  # first page: TensorFlow import and the first trace, on a busy 2-core machine
-
-
-def metric(page, label: str) -> str:
-    """The value of the metric ``label``, or "" while the page does not show it."""
-    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    try:  # the live fragment redraws the metrics every 0.5 s: an element may vanish under us
-        return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=2000)
-    except PlaywrightError:
-        return ""
-
-
-def iteration(page) -> int:
-    return int(re.sub(r"\D", "", metric(page, "Iteration")) or 0)
 
 
 def loss_points(page) -> int:
@@ -58,33 +43,6 @@ def blank_frames(page, seconds: float) -> tuple[int, int]:
         };
         requestAnimationFrame(tick);
     })""", seconds * 1000))
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")  # the page at that moment is in the screenshots
-
-
-def button(page, name: str):
-    return page.get_by_role("button", name=name, exact=True)
-
-
-def shoot(page, folder, name: str) -> None:
-    page.wait_for_timeout(800)  # let Plotly finish drawing
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def open_page(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
-    page.wait_for_load_state("networkidle")
 
 
 def test_train_change_pause_and_screenshots(server, browser, screenshots):

@@ -1,0 +1,194 @@
+"""A French class in Chromium: what students do, and what they must see after each step.
+
+The Lab opened in French; the language switched before Play and during
+training; every page visited and left; a preset, Reset, a live change;
+a run saved and compared.  After each step: no exception box, no error
+message, the iteration still rising while the run plays, and the sidebar's
+values equal to the run's config (read back from the run the page saved).
+The French pages' visible text holds no English word of the app's own.
+Screenshots go to $MECHGAN_SCREENSHOTS (default: a temp folder).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from app.i18n import TEXTS, text
+from mechgan.presets import PRESETS
+
+from pages import button, iteration, metric, open_page, shoot, wait_for
+
+pytestmark = pytest.mark.timeout(900)
+
+# Streamlit's own words a French page must not show either (its uploader's, its status widget's)
+STREAMLIT_ENGLISH = {"drag", "drop", "browse", "files", "limit", "running", "stop"}
+
+
+# The text a student can read: visible text nodes, without Material icons (their names are ligatures,
+# "play_arrow") or the screen-reader-only "Skip to main content" link.
+VISIBLE_TEXT = """() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!el || el.closest('[data-testid="stIconMaterial"], [data-testid="stSkipLink"], script, style')) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width > 2 && box.height > 2 && getComputedStyle(el).visibility !== 'hidden') parts.push(node.data);
+    }
+    return parts.join(' ');
+}"""
+
+
+def english_only_words() -> set[str]:
+    """Words of the app's English texts that no French text uses: each one on a French page is a miss."""
+    def words(column: int) -> set[str]:
+        return {w.lower() for en_fr in TEXTS.values() for w in re.findall(r"[A-Za-z]{3,}", en_fr[column])}
+    return (words(0) - words(1)) | STREAMLIT_ENGLISH
+
+
+class Student:
+    """One student's tab, with the texts of the language the page is in."""
+
+    def __init__(self, page, lang: str, shots):
+        self.page, self.lang, self.shots = page, lang, shots
+
+    def t(self, key: str, **values) -> str:
+        return text(key, self.lang, **values)
+
+    def iteration(self) -> int:
+        return iteration(self.page, self.t("iteration"))
+
+    def status(self) -> str:
+        return metric(self.page, self.t("status"))
+
+    def sidebar(self):
+        return self.page.locator('[data-testid="stSidebar"]')
+
+    def switch_language(self, lang: str) -> None:
+        self.sidebar().get_by_text(lang.upper(), exact=True).first.click()
+        self.lang = lang
+        self.page.get_by_text(self.t("hyperparameters") if self.on_lab() else self.t("language"),
+                              exact=True).first.wait_for(timeout=30_000)
+
+    def on_lab(self) -> bool:
+        return self.page.get_by_role("button", name=self.t("reset"), exact=True).count() > 0
+
+    def sees_no_error(self, where: str) -> None:
+        page = self.page
+        assert page.locator('[data-testid="stException"]').count() == 0, where
+        errors = [e.inner_text() for e in page.locator('[data-testid="stAlertContentError"]').all()]
+        assert not errors, f"{where}: {errors}"
+
+    def keeps_training(self, where: str) -> None:
+        start = self.iteration()
+        wait_for(lambda: self.iteration() > start, 120, f"the iteration to rise from {start} ({where})")
+
+    def slider(self, key: str):
+        return self.sidebar().locator('[data-testid="stSlider"]').filter(has_text=self.t(key)).get_by_role("slider")
+
+    def shows_settings(self, expected: dict) -> None:
+        """The sidebar's sliders show ``expected`` (field -> value as the slider writes it)."""
+        for name, value in expected.items():
+            wait_for(lambda: self.slider(f"ctl_{name}").get_attribute("aria-valuetext") == value, 10,
+                     f"the {name} slider to show {value}")
+
+    def visit_every_page_and_come_back(self) -> None:
+        for key in ("page_data", "page_architectures", "page_runs"):
+            open_page(self.page, self.t(key))
+            self.page.wait_for_timeout(1500)
+            self.page.locator('[data-testid="stSpinner"]').wait_for(state="detached", timeout=60_000)
+            self.sees_no_error(key)
+            if self.lang == "fr":
+                self.reads_only_french(key)
+        open_page(self.page, self.t("page_lab"))
+        wait_for(lambda: self.status() != "", 60, "the Lab to show its status again")
+        self.sees_no_error("back on the Lab")
+
+    def reads_only_french(self, where: str) -> None:
+        self.page.wait_for_timeout(500)
+        shown = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", self.page.evaluate(VISIBLE_TEXT))}
+        english = sorted(shown & english_only_words())
+        assert not english, f"English words on the French page {where}: {english}"
+        shoot(self.page, self.shots, f"class-fr-{where}")
+
+
+def test_a_french_class_from_start_to_end(server, browser, screenshots, runs_root):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.set_default_timeout(60_000)
+    try:
+        lesson(Student(page, "fr", screenshots), server, runs_root)
+    except Exception:
+        page.screenshot(path=str(screenshots / "class-failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def lesson(s: Student, server: str, runs_root) -> None:
+    page = s.page
+    page.goto(f"{server}/?lang=fr", timeout=120_000)
+    wait_for(lambda: s.status() == s.t("state_paused"), 300, "the run to be built")
+    s.sees_no_error("opened in French")
+    s.reads_only_french("page_lab")
+    for key in ("play", "step", "reset"):  # the control bar, without scrolling at 1366×768
+        box = page.get_by_role("button", name=s.t(key), exact=True).bounding_box()
+        assert box and box["y"] + box["height"] <= 768, key
+    assert page.get_by_text(s.t("iteration"), exact=True).first.bounding_box()["y"] < 768
+
+    s.switch_language("en")  # before Play: the walkthrough's page held only an error box here
+    s.sees_no_error("switched to English before Play")
+    assert s.status() == s.t("state_paused") and s.iteration() == 0
+    s.switch_language("fr")
+
+    button(page, s.t("play")).click()
+    wait_for(lambda: s.iteration() >= 3, 180, "training to start")
+    s.switch_language("en")  # during training: the run, its iteration and its controls stay
+    s.sees_no_error("switched to English while training")
+    s.keeps_training("after the switch to English")
+    assert button(page, s.t("pause")).count() == 1
+    s.switch_language("fr")
+    s.sees_no_error("switched back to French while training")
+    s.keeps_training("after the switch back to French")
+    shoot(page, s.shots, "class-fr-training")
+
+    s.visit_every_page_and_come_back()
+    s.keeps_training("after visiting every page")
+    button(page, s.t("pause")).click()
+    wait_for(lambda: s.status() == s.t("state_paused"), 5, "the status to say paused")
+
+    preset = PRESETS["both_small"]
+    s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")).click()
+    page.get_by_role("option", name=preset.title_fr).click()
+    small = {"lr_g": "5e-7", "lr_d": "5e-7", "speck_weight": "0"}
+    s.shows_settings(small)
+    button(page, s.t("reset")).click()
+    wait_for(lambda: s.status() == s.t("state_paused") and s.iteration() == 0, 120, "the reset run")
+    assert page.get_by_text(s.t("needs_reset", fields="")[:12]).count() == 0
+    button(page, s.t("play")).click()
+    s.keeps_training("the preset's run")
+    s.visit_every_page_and_come_back()
+    s.shows_settings(small)  # the walkthrough's sidebar fell back to 5e-4 here
+
+    lr_g = s.slider("ctl_lr_g")  # a live change: one notch up
+    lr_g.focus()
+    lr_g.press("ArrowRight")
+    s.shows_settings({"lr_g": "1e-6"})
+    s.keeps_training("after a live change")
+    assert page.get_by_text(s.t("needs_reset", fields="")[:12]).count() == 0
+    button(page, s.t("pause")).click()
+    wait_for(lambda: s.status() == s.t("state_paused"), 5, "the status to say paused")
+    s.sees_no_error("paused")
+    shoot(page, s.shots, "class-fr-preset-live-change")
+
+    s.sidebar().get_by_text(s.t("save_run")).click()
+    name = page.get_by_role("textbox", name=s.t("run_name"))
+    name.fill("classe")
+    name.press("Enter")
+    button(page, s.t("save")).click()
+    page.get_by_text("classe").first.wait_for(timeout=30_000)
+    s.sees_no_error("saved")
+    saved = json.loads((runs_root / "classe" / "config.json").read_text())["config"]
+    assert (saved["lr_g"], saved["lr_d"], saved["speck_weight"]) == (1e-6, 5e-7, 0.0)
+    assert saved["nf"] == 8  # the server's class-wide default, untouched by the language switches
