@@ -198,10 +198,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fig_material": ("Material level", "Niveau de matière"),
     "material_axis": ("solid pixels per design", "pixels pleins par pièce"),
     "share_axis": ("share of designs", "part des pièces"),
-    "distribution_caption": ("Background: D's score of the design at each point of the plane (green: real, "
-                             "purple: generated). Arrows: where G's next update pushes its designs.",
-                             "Fond : score de D pour la pièce en chaque point du plan (vert : réel, violet : "
-                             "généré). Flèches : où la prochaine mise à jour de G pousse ses pièces."),
+    "distribution_caption": ("Background: where D believes designs are real. D scores every real and generated "
+                             "design shown; the plane is coloured by the scores near each point (green: D says "
+                             "real, purple: D says generated, white: D cannot tell). When D wins, the green dots "
+                             "sit on green and the purple ones on purple; when D cannot tell, the plane turns "
+                             "white. Contrast now: {contrast} (0 = D cannot tell, 1 = D tells every design). "
+                             "Arrows: where G's next update pushes its designs.",
+                             "Fond : là où D croit les pièces réelles. D note chaque pièce réelle et générée "
+                             "affichée ; le plan prend la couleur des notes voisines de chaque point (vert : réel "
+                             "pour D, violet : généré pour D, blanc : D ne sait pas). Quand D gagne, les points "
+                             "verts sont sur du vert et les violets sur du violet ; quand D ne sait plus, le plan "
+                             "devient blanc. Contraste actuel : {contrast} (0 = D ne sait pas, 1 = D reconnaît "
+                             "chaque pièce). Flèches : où la prochaine mise à jour de G pousse ses pièces."),
+    "fig_latent_grid": ("Generator view: G on a 5×5 grid of its noise space",
+                        "Vue du générateur : G sur une grille 5×5 de son espace de bruit"),
+    "latent_grid_caption": ("Each tile is G's design for one point of a flat slice through its noise space (left "
+                            "to right, top to bottom: two fixed directions, from −2 to +2). Neighbouring points "
+                            "give neighbouring designs: this is how G maps noise to designs. Label: D's score.",
+                            "Chaque case est la pièce que G dessine pour un point d'une tranche plane de son espace "
+                            "de bruit (de gauche à droite, de haut en bas : deux directions fixes, de −2 à +2). "
+                            "Des points voisins donnent des pièces voisines : c'est ainsi que G transforme le bruit "
+                            "en pièces. Étiquette : score de D."),
     "fig_quality": ("Quality of generated designs", "Qualité des pièces générées"),
     "rate_axis": ("rate / divergence", "taux / divergence"),
     "w1_axis": ("material W1", "W1 de matière"),
@@ -250,20 +267,50 @@ TEXTS: dict[str, tuple[str, str]] = {
     "generator": ("Generator G", "Générateur G"),
     "discriminator": ("Discriminator D", "Discriminateur D"),
     # ---------------------------------------------------------------- health
-    "health_diverged": ("The run diverged: a loss became infinite or NaN.",
-                        "L'entraînement a divergé : une perte est devenue infinie ou NaN."),
-    "diverged_at": ("at iteration {iteration}", "à l'itération {iteration}"),
-    "fix_diverged": ("Lower both learning rates (e.g. 2e-4) and press Reset.",
-                     "Baissez les deux taux d'apprentissage (par ex. 2e-4) et réinitialisez."),
+    "health_diverged": ("The run diverged at iteration {iteration}: a loss became infinite or NaN.",
+                        "L'entraînement a divergé à l'itération {iteration} : une perte est devenue infinie ou NaN."),
+    "health_exploding": ("The losses explode (about {loss}): the steps are far too large for the networks.",
+                         "Les pertes explosent (environ {loss}) : les pas sont bien trop grands pour les réseaux."),
+    "health_slow": ("Each step takes about {seconds} s: the curves and designs will change very slowly.",
+                    "Chaque pas prend environ {seconds} s : courbes et pièces vont évoluer très lentement."),
     "health_d_wins": ("The discriminator wins: it rejects every generated design and G no longer improves.",
                       "Le discriminateur gagne : il rejette toutes les pièces générées et G ne progresse plus."),
-    "fix_d_wins": ("Lower D's learning rate, raise k_g, or try the non-saturating or Wasserstein loss.",
-                   "Baissez le taux de D, augmentez k_g, ou essayez la perte non saturante ou Wasserstein."),
     "health_collapse": ("The generator collapses: its designs all look alike.",
                         "Le générateur s'effondre : ses pièces se ressemblent toutes."),
-    "fix_collapse": ("Lower G's learning rate, raise the batch size, or try the Wasserstein loss, then Reset.",
-                     "Baissez le taux de G, augmentez la taille de lot ou essayez Wasserstein, puis "
-                     "réinitialisez."),
+    "health_oscillating": ("D and G oscillate: D's verdict on real and generated designs swings from one step "
+                           "to the next instead of settling.",
+                           "D et G oscillent : le verdict de D sur les pièces réelles et générées bascule d'un pas "
+                           "à l'autre au lieu de se stabiliser."),
+    "health_barely_learning": ("Barely learning: D's scores move by only {swing} a step on average (about 0.1 "
+                               "in a lively run), so the losses stay flat and the designs change slowly.",
+                               "L'apprentissage est presque à l'arrêt : les scores de D ne bougent que de {swing} "
+                               "par pas en moyenne (environ 0,1 quand ça apprend), les pertes restent plates et "
+                               "les pièces changent lentement."),
+    "advice_lower_both_lr": ("Lower both learning rates (e.g. to 2e-4).",
+                             "Baissez les deux taux d'apprentissage (par ex. à 2e-4)."),
+    "advice_raise_both_lr": ("Raise both learning rates (e.g. to 5e-4): each step barely moves the weights.",
+                             "Augmentez les deux taux d'apprentissage (par ex. à 5e-4) : chaque pas bouge à peine "
+                             "les poids."),
+    "advice_lower_lr_d": ("Lower D's learning rate.", "Baissez le taux d'apprentissage de D."),
+    "advice_lower_lr_g": ("Lower G's learning rate.", "Baissez le taux d'apprentissage de G."),
+    "advice_lower_k_d": ("Lower k_d (D updates per step).", "Baissez k_d (mises à jour de D par pas)."),
+    "advice_lower_k_g": ("Lower k_g (G updates per step).", "Baissez k_g (mises à jour de G par pas)."),
+    "advice_raise_k_g": ("Raise k_g, so G gets more updates per step.",
+                         "Augmentez k_g : G reçoit plus de mises à jour par pas."),
+    "advice_lower_batch": ("Lower the batch size (then Reset).", "Baissez la taille de lot (puis réinitialisez)."),
+    "advice_raise_batch": ("Raise the batch size (then Reset).", "Augmentez la taille de lot (puis réinitialisez)."),
+    "advice_lower_nf": ("Lower nf, the networks' width (then Reset).",
+                        "Baissez nf, la largeur des réseaux (puis réinitialisez)."),
+    "advice_lower_beta1": ("Lower Adam's β1 to 0.5.", "Baissez le β1 d'Adam à 0,5."),
+    "advice_try_nonsaturating": ("Try the non-saturating loss.", "Essayez la perte non saturante."),
+    "advice_try_wgan": ("Try the WGAN-GP loss.", "Essayez la perte WGAN-GP."),
+    "advice_use_adam": ("Use Adam instead of SGD.", "Utilisez Adam plutôt que SGD."),
+    "advice_reset": ("Press Reset to start again.", "Réinitialisez pour recommencer."),
+    "advice_server_busy": ("The server is shared by the class: steps are slower while many runs train.",
+                           "Le serveur est partagé par la classe : les pas sont plus lents quand beaucoup "
+                           "d'entraînements tournent."),
+    "advice_be_patient": ("Give it a few hundred more iterations.",
+                          "Laissez-lui quelques centaines d'itérations de plus."),
     # ---------------------------------------------------------------- data page
     "data_title": ("The designs", "Les pièces"),
     "data_intro": ("Cantilever beams made by topology optimization (SIMP): clamped on the left, loaded on the "

@@ -5,14 +5,17 @@ refresh costs the training thread nothing but the GIL for a few milliseconds.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import streamlit as st
 
 from mechgan import training_figures as tf_fig
+from mechgan.config import TrainConfig
 
 from app import live_charts
-from app.health import diagnose
-from app.state import N, T
+from app.health import FORMATS, HealthTracker
+from app.state import N, T, kept
 from app.views import ViewMaker
 from app.worker import Snapshot
 
@@ -75,24 +78,34 @@ def _num(value) -> str:
 
 def health(snap: Snapshot, views: ViewMaker) -> None:
     """Plain-language health messages, in one block: their number changes from one refresh to the next,
-    and charts that move to another place in the page are drawn again from scratch (blank meanwhile)."""
+    and charts that move to another place in the page are drawn again from scratch (blank meanwhile).
+    The session's :class:`HealthTracker` keeps each message on screen long enough to be read."""
+    tracker = st.session_state.setdefault("_health", HealthTracker())
     with st.container():
-        for key in diagnose(snap, views.real_diversity):
-            box = st.error if key == "diverged" else st.warning
-            detail = f" ({T('diverged_at', iteration=snap.iteration)})" if key == "diverged" else ""
-            box(f"**{T(f'health_{key}')}**{detail}  \n{T(f'fix_{key}')}", icon=":material/health_and_safety:")
+        for finding in tracker.update(snap, views.real_diversity, time.monotonic()):
+            box = st.error if finding.key in ("diverged", "exploding") else st.warning
+            advice = " ".join(T(f"advice_{name}") for name in finding.advice)
+            values = {k: N(v, FORMATS[k]) for k, v in finding.values.items()}
+            box(f"**{T(f'health_{finding.key}', **values)}**  \n{advice}",
+                icon=":material/health_and_safety:")
 
 
 def overview(snap: Snapshot, views: ViewMaker) -> None:
+    smoothing, log = _curve_controls()
+    loss = snap.config.loss if snap.config else TrainConfig().loss
+    probability = loss in tf_fig.PROBABILITY_LOSSES
     left, right = st.columns(2)
-    token = (T("fig_losses"), snap.history)  # a queued or paused run's curves stay the same
+    token = (T("fig_losses"), snap.history, smoothing, log, probability)  # a paused run's curves stay the same
     with left:
         _curves(_kept("losses", token, lambda: live_charts.loss_curves(
-            snap.history, title=T("fig_losses"), xaxis=T("iteration_axis"), yaxis=T("loss_axis"),
-            names=(T("loss_d"), T("loss_g")))))
+            snap.history, title=T("fig_losses"), xaxis=T("iteration_axis"),
+            yaxis=T("loss_axis_log" if log else "loss_axis"), names=(T("loss_d"), T("loss_g")),
+            smoothing=smoothing, log=log, clipped=T("curve_clipped"))))
     with right:
         _curves(_kept("d_scores", token, lambda: live_charts.d_score_curves(
-            snap.history, title=T("fig_d_scores"), xaxis=T("iteration_axis"), names=(T("d_real"), T("d_fake")))))
+            snap.history, title=T("fig_d_scores" if probability else "fig_d_scores_critic"),
+            xaxis=T("iteration_axis"), yaxis=T("d_prob_axis" if probability else "d_score_axis"),
+            names=(T("d_real"), T("d_fake")), smoothing=smoothing, even_line=probability)))
     if snap.samples is None:
         st.info(T("no_samples_yet"))
         return
@@ -102,6 +115,15 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
     st.image(_kept("samples", hash(snap.samples.tobytes() + snap.sample_scores.tobytes()),
                    lambda: tf_fig.sample_png(snap.samples, snap.sample_scores)), width="stretch")
     st.caption(T("samples_caption"))
+
+
+def _curve_controls() -> tuple[float, bool]:
+    """TensorBoard's smoothing slider and a log-axis switch for the losses, kept per session."""
+    left, right, _ = st.columns([2, 1, 2])
+    smoothing = left.slider(T("ctl_smoothing"), 0.0, 0.99, step=0.01, help=T("help_smoothing"),
+                            **kept("curve_smoothing", live_charts.SMOOTHING))
+    log = right.toggle(T("ctl_log_axis"), help=T("help_log_axis"), **kept("curve_log", False))
+    return float(smoothing), bool(log)
 
 
 def distribution(snap: Snapshot, views: ViewMaker) -> None:
@@ -116,11 +138,15 @@ def distribution(snap: Snapshot, views: ViewMaker) -> None:
     with left:
         _chart(tf_fig.distribution_view(data, layers or (), title=T("fig_distribution", iteration=data.iteration),
                                         names=names), "fig_distribution")
+        st.caption(T("distribution_caption", contrast=N(data.contrast, ".2f")))
     with right:
-        _chart(tf_fig.material_comparison(views.real_levels, data.fake_levels, title=T("fig_material"),
-                                          xaxis=T("material_axis"), yaxis=T("share_axis"),
-                                          names=(T("layer_real"), T("layer_fake"))), "fig_material")
-        st.caption(T("distribution_caption"))
+        st.markdown(f"**{T('fig_latent_grid')}**")
+        st.image(_kept("latent", data.iteration, lambda: tf_fig.sample_png(
+            data.latent, data.latent_scores, cols=int(round(len(data.latent) ** 0.5)))), width="stretch")
+        st.caption(T("latent_grid_caption"))
+    _chart(tf_fig.material_comparison(views.real_levels, data.fake_levels, title=T("fig_material"),
+                                      xaxis=T("material_axis"), yaxis=T("share_axis"),
+                                      names=(T("layer_real"), T("layer_fake"))), "fig_material")
 
 
 def quality(snap: Snapshot, views: ViewMaker) -> None:

@@ -11,12 +11,14 @@ from functools import lru_cache
 import numpy as np
 
 from mechgan import data
-from mechgan.training_figures import DistributionData, distribution_data, plane_extent
+from mechgan.training_figures import (PROBABILITY_LOSSES, DistributionData, distribution_data, latent_grid,
+                                      plane_extent)
 
 log = logging.getLogger(__name__)
 
-REAL_POINTS = 400  # real designs drawn on the PCA plane
+REAL_POINTS = 256  # real designs drawn on the PCA plane (and scored by D at every view)
 VIEW_SAMPLES = 128  # generated designs drawn on the plane and in the histogram
+LATENT_SIDE = 5  # the generator view: a 5 x 5 grid of G's latent space
 LIVE_SKIP = ("compliance_gap",)  # metrics left to the Runs page
 
 
@@ -28,7 +30,8 @@ class ViewMaker:
         self.pca = data.data_pca() if designs is None else data.fit_pca(self.designs, 10)
         rng = np.random.default_rng(0)
         pick = rng.choice(len(self.designs), min(REAL_POINTS, len(self.designs)), replace=False)
-        self.real_coords = self.pca.project(self.designs[np.sort(pick)], 2)
+        self.real_points = self.designs[np.sort(pick)]  # scored by D for the distribution view's background
+        self.real_coords = self.pca.project(self.real_points, 2)
         self._diversity = self.diversity(self.designs[pick[:64]])
         self.real_levels = data.material_level(self.designs)
         self.extent = plane_extent(self.real_coords)
@@ -54,9 +57,16 @@ class ViewMaker:
         """The same latent points for every snapshot, so the view moves only when G does."""
         return np.random.default_rng(1234).standard_normal((VIEW_SAMPLES, latent_dim)).astype(np.float32)
 
+    @lru_cache(maxsize=8)
+    def latent(self, latent_dim: int) -> np.ndarray:
+        """The generator view's fixed grid of latent points."""
+        return latent_grid(latent_dim, LATENT_SIDE)
+
     def distribution(self, trainer) -> DistributionData:
-        return distribution_data(trainer, self.pca, self.real_coords, self.noise(trainer.config.latent_dim),
-                                 self.extent)
+        config = trainer.config
+        return distribution_data(trainer, self.pca, self.real_points, self.real_coords, self.noise(config.latent_dim),
+                                 self.extent, self.latent(config.latent_dim),
+                                 probability=config.loss in PROBABILITY_LOSSES)
 
     def metrics(self, trainer, n: int) -> dict | None:
         """The quality report of ``n`` fresh samples, or None when the metrics module is missing."""

@@ -72,9 +72,10 @@ class WorkerSettings:
     idle_pause_s: float = 60.0
     idle_free_s: float = 600.0
     samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.02))
-    # made only while shown, for a student who chose to watch it: ~0.3 s (D over the 24x24 grid, G's
-    # gradients) every ~6 s with the default networks; at 2 % it lagged the counter by ~15 s
-    distribution: _Budget = field(default_factory=lambda: _Budget(1.0, 0.05))
+    # made only while shown, for a student who chose to watch it: D's scores of ~400 designs, G's gradients,
+    # about two training steps' worth; at 12 % a new view about every second (GAN Lab's live picture),
+    # at 5 % every ~3 s (bench/distribution_bench.py prints the figures)
+    distribution: _Budget = field(default_factory=lambda: _Budget(0.5, 0.12))
     metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.02))
     metric_samples: int = 256
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import math
 
@@ -75,25 +76,68 @@ def plane():
     """A PCA basis of 64 real designs and their coordinates on its plane."""
     designs = load_designs()[:64]
     pca = fit_pca(designs, 5)
-    return pca, pca.project(designs, 2)
+    return pca, pca.project(designs, 2), designs
 
 
-def test_distribution_data_projects_samples_and_gradients_on_the_plane(trainer, plane):
-    pca, real = plane
-    noise = np.random.default_rng(0).standard_normal((12, 8)).astype(np.float32)
-    data = tf_fig.distribution_data(trainer, pca, real, noise, tf_fig.plane_extent(real), grid=6, arrows=4)
+def _data(trainer, plane, n_noise=12, arrows=4, grid=6, probability=True):
+    pca, real, designs = plane
+    noise = np.random.default_rng(0).standard_normal((n_noise, 8)).astype(np.float32)
+    return noise, tf_fig.distribution_data(trainer, pca, designs, real, noise, tf_fig.plane_extent(real),
+                                           tf_fig.latent_grid(8, 3), grid=grid, arrows=arrows,
+                                           probability=probability)
+
+
+def test_distribution_data_scores_real_and_generated_designs_and_projects_them(trainer, plane):
+    pca, real, designs = plane
+    noise, data = _data(trainer, plane)
     assert data.scores.shape == (6, 6) and ((0 <= data.scores) & (data.scores <= 1)).all()
     assert data.fake.shape == (12, 2) and data.arrows.shape == (4, 2) and data.fake_levels.shape == (12,)
-    fakes01 = (trainer.generate(noise=noise) + 1) / 2
-    assert np.allclose(data.fake, pca.project(fakes01, 2), atol=1e-4)
+    fakes = trainer.generate(noise=noise)
+    assert np.allclose(data.fake, pca.project((fakes + 1) / 2, 2), atol=1e-4)
+    assert np.allclose(data.real_scores, trainer.d_scores(np.where(designs, 1.0, -1.0)), atol=1e-5)
+    assert np.allclose(data.fake_scores, trainer.d_scores(fakes), atol=1e-5)
+    assert data.latent.shape == (9, 50, 50) and data.latent_scores.shape == (9,)
     grads = trainer.generator_gradients(noise[:4]).reshape(4, -1)
     assert np.allclose(data.arrows, 0.5 * grads @ pca.components[:2].T, rtol=1e-3, atol=1e-6)
 
 
+def test_smoothed_scores_show_where_d_calls_designs_real_and_stay_neutral_where_it_cannot_tell():
+    rng = np.random.default_rng(0)
+    real, fake = rng.normal([-3, 0], 0.5, (50, 2)), rng.normal([3, 0], 0.5, (50, 2))
+    points, weights = np.concatenate([real, fake]), np.ones(100)
+    gx, gy = np.linspace(-6, 6, 25), np.linspace(-3, 3, 11)
+    wins = tf_fig.smoothed_scores(points, np.r_[np.full(50, 0.95), np.full(50, 0.05)], weights, gx, gy, 1.0)
+    assert wins[5, 6] > 0.85 and wins[5, 18] < 0.15  # green under the reals, purple under the fakes
+    assert abs(wins[5, 0] - 0.5) < abs(wins[5, 6] - 0.5)  # far from every design: towards neutral
+    even = tf_fig.smoothed_scores(points, np.full(100, 0.5), weights, gx, gy, 1.0)
+    assert np.allclose(even, 0.5, atol=1e-6)
+
+
+def test_contrast_is_zero_on_a_neutral_plane_and_large_when_d_tells_every_design(trainer, plane):
+    _, data = _data(trainer, plane, grid=30)
+    assert dataclasses.replace(data, scores=np.full_like(data.scores, 0.5)).contrast == 0.0
+    points = np.concatenate([data.real, data.fake])
+    told = tf_fig.smoothed_scores(points, np.r_[np.ones(len(data.real)), np.zeros(len(data.fake))],
+                                  np.ones(len(points)), data.grid_x, data.grid_y,
+                                  tf_fig.BANDWIDTH * (data.grid_x[-1] - data.grid_x[0]))
+    assert dataclasses.replace(data, scores=told).contrast > 0.5
+
+
+def test_a_critics_scores_are_centred_so_only_its_ranking_shows():
+    real, fake = tf_fig.background_scale(np.array([0.999, 0.998]), np.array([0.99, 0.98]), probability=False)
+    assert (real > 0.5).all() and (fake < 0.5).all() and np.isclose(real.mean() + fake.mean(), 1.0, atol=0.02)
+    real, fake = tf_fig.background_scale(np.array([0.9]), np.array([0.8]), probability=True)
+    assert real[0] == 0.9 and fake[0] == 0.8
+
+
+def test_latent_grid_spans_a_plane_of_the_noise_space():
+    points = tf_fig.latent_grid(16, side=5, reach=2.0)
+    assert points.shape == (25, 16) and np.allclose(points[12], 0) and np.linalg.matrix_rank(points) == 2
+    assert np.isclose(np.linalg.norm(points[0]), 2 * np.sqrt(2), rtol=1e-5)
+
+
 def test_distribution_view_draws_only_the_chosen_layers(trainer, plane):
-    pca, real = plane
-    noise = np.random.default_rng(0).standard_normal((8, 8)).astype(np.float32)
-    data = tf_fig.distribution_data(trainer, pca, real, noise, tf_fig.plane_extent(real), grid=5, arrows=3)
+    _, data = _data(trainer, plane, n_noise=8, arrows=3, grid=5)
     full = tf_fig.distribution_view(data)
     assert [t.type for t in full.data] == ["heatmap", "scatter", "scatter", "scatter"]
     assert [t.name for t in tf_fig.distribution_view(data, layers=("real",)).data] == ["real"]

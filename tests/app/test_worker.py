@@ -55,7 +55,8 @@ def test_step_buttons_change_only_what_they_should(registry):
     assert snap.distribution is None  # made only for a page that shows it
     w.touch("distribution")
     snap = wait(w, lambda s: s.distribution is not None, what="the distribution view")
-    assert snap.distribution.iteration == 1 and snap.distribution.scores.shape == (24, 24)
+    data = snap.distribution
+    assert data.iteration == 1 and data.scores.shape == (len(data.grid_y), len(data.grid_x))
     snap = w.wait_applied(w.send("step_detailed"), 60)
     assert snap.iteration == 2 and set(snap.detail) >= {"noise", "fakes_before", "d_real", "grad_norms_g", "fakes_after"}
 
