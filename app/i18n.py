@@ -348,11 +348,33 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "Entraînez le GAN sur vos propres pièces. Elles restent dans cette session du navigateur : "
                      "personne d'autre ne les voit et rien n'est enregistré sur le serveur."),
     "upload_label": ("Dataset file (.npy, .npz or .zip)", "Fichier de données (.npy, .npz ou .zip)"),
-    "help_upload": ("An .npy or .npz array of shape (N, 50, 50) with values in [0, 1] (or 0–255 as uint8), or a "
-                    ".zip of 50×50 PNG images. At most {mb} MB, at least {min} designs; pixels ≥ 0.5 are material.",
-                    "Un tableau .npy ou .npz de forme (N, 50, 50), valeurs dans [0, 1] (ou 0–255 en uint8), ou un "
-                    ".zip d'images PNG 50×50. Au plus {mb} Mo, au moins {min} pièces ; les pixels ≥ 0,5 sont de "
-                    "la matière."),
+    "help_upload": ("An .npy or .npz array of shape (N, 50, 50): 0/1 values of any type, greyscale 0–255 "
+                    "(material from 128) or floats in [0, 1] (material from 0.5); or a .zip of 50×50 PNG images, "
+                    "white for material. At most {mb} MB, at least {min} designs.",
+                    "Un tableau .npy ou .npz de forme (N, 50, 50) : valeurs 0/1 de tout type, niveaux de gris "
+                    "0–255 (matière à partir de 128) ou réels dans [0, 1] (matière à partir de 0,5) ; ou un .zip "
+                    "d'images PNG 50×50, blanc pour la matière. Au plus {mb} Mo, au moins {min} pièces."),
+    "upload_limit": ("At most {mb} MB per file · NPY, NPZ, ZIP", "Au plus {mb} Mo par fichier · NPY, NPZ, ZIP"),
+    "upload_read": ("Read as {reading}: {count} designs, on average {material} material pixels out of {pixels} "
+                    "({share}).",
+                    "Lu comme {reading} : {count} pièces, en moyenne {material} pixels de matière sur {pixels} "
+                    "({share})."),
+    "reading_binary": ("0/1 values", "valeurs 0/1"),
+    "reading_greyscale": ("greyscale 0–255 thresholded at 128", "niveaux de gris 0–255 seuillés à 128"),
+    "reading_luminance": ("luminance of colour images thresholded at 128",
+                          "luminance des images en couleur seuillée à 128"),
+    "reading_float": ("floats thresholded at 0.5", "réels seuillés à 0,5"),
+    "own_overlay_caption": ("Each pixel shows the share of your designs with material there. Your {count} designs "
+                            "hold on average {material} material pixels ({share} of the domain).",
+                            "Chaque pixel montre la part de vos pièces qui y ont de la matière. Vos {count} pièces "
+                            "ont en moyenne {material} pixels de matière ({share} du domaine)."),
+    "confirm_switch": ("The Lab's current run is at iteration {iteration}: changing its designs closes it, and "
+                       "what is not saved is lost. Save it first in the Lab (sidebar, Save run), or go on.",
+                       "L'entraînement en cours du Lab en est à l'itération {iteration} : changer ses pièces le "
+                       "ferme, et ce qui n'est pas enregistré est perdu. Enregistrez-le d'abord dans le Lab (barre "
+                       "latérale, Enregistrer), ou continuez."),
+    "btn_confirm_switch": ("Close that run and switch", "Fermer cet entraînement et changer"),
+    "btn_cancel_switch": ("Keep that run", "Garder cet entraînement"),
     "upload_error": ("This file cannot be used: {error}", "Ce fichier est inutilisable : {error}"),
     "upload_shown": ("Your designs ({name})", "Vos pièces ({name})"),
     "btn_train_on_upload": ("Train on these designs", "Entraîner sur ces pièces"),

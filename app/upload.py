@@ -2,28 +2,26 @@
 
 No Streamlit here, so the fuzz tests drive the very function the Data page
 calls.  The client's file name is never used as a path: only its suffix picks
-the reader, the bytes go to a private temporary folder that is always removed,
-and ``mechgan.data.load_user_dataset`` does the validation (nothing unpickled,
-archives never extracted).
+the reader, which reads the bytes where they are (nothing is written to disk),
+and ``mechgan.data.read_user_file`` does the validation (nothing unpickled,
+archives never extracted, every declared size checked before decoding).
 """
 from __future__ import annotations
 
+import io
 import re
-import tempfile
-from pathlib import Path, PurePosixPath
-
-import numpy as np
+from pathlib import PurePosixPath
 
 from mechgan import data
-from mechgan.data import DatasetError
+from mechgan.data import DatasetError, UserDesigns
 
 SUFFIXES = (".npy", ".npz", ".zip")
 MIN_DESIGNS = 64  # fewer designs than two default batches: not enough to train a GAN on
 MAX_MB = data.MAX_FILE_BYTES // 2**20
 
 
-def load_upload(name: str, raw: bytes) -> np.ndarray:
-    """Validate an uploaded dataset and return its designs, (N, 50, 50) bool.
+def load_upload(name: str, raw: bytes) -> UserDesigns:
+    """Validate an uploaded dataset and return its designs, (N, 50, 50) bool, with the reading used.
 
     Raises :class:`DatasetError` with a message for the student on any bad input.
     """
@@ -34,13 +32,10 @@ def load_upload(name: str, raw: bytes) -> np.ndarray:
     if suffix not in SUFFIXES:
         raise DatasetError(f"{label}: unsupported file type {suffix or '(none)'}; "
                            "upload a .npy or .npz array, or a .zip of PNG images")
-    with tempfile.TemporaryDirectory(prefix="mechgan-upload-") as folder:
-        path = Path(folder) / label
-        path.write_bytes(raw)
-        designs = data.load_user_dataset(path) >= 0.5
-    if len(designs) < MIN_DESIGNS:
-        raise DatasetError(f"{label}: {len(designs)} designs; training needs at least {MIN_DESIGNS}")
-    return designs
+    read = data.read_user_file(io.BytesIO(raw), label)
+    if len(read.designs) < MIN_DESIGNS:
+        raise DatasetError(f"{label}: {len(read.designs)} designs; training needs at least {MIN_DESIGNS}")
+    return read
 
 
 def safe_name(name: str) -> str:

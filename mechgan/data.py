@@ -11,10 +11,12 @@ import math
 import tokenize
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import lru_cache, partial
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import numpy as np
 
@@ -29,7 +31,10 @@ MAX_DESIGNS = 20_000
 MAX_SIDE = 512
 MAX_ZIP_RATIO = 200
 MAX_UNPACKED_BYTES = 256 * 2**20
-MAX_VALUES = 64 * 2**20  # pixels held at once (256 MB as float32), checked before allocating
+MAX_VALUES = 64 * 2**20  # pixels held at once (one byte each), checked before allocating
+MAX_IMAGE_BYTES = 4 * 2**20  # one PNG: a 512x512 RGBA 16-bit image takes 2 MB uncompressed
+MAX_DIRECTORY_BYTES = 8 * 2**20  # a ZIP's central directory: ~100 bytes an entry
+CHUNK_VALUES = 2**20  # values converted at once (a few MB of temporaries)
 # What a corrupt, encrypted or exotic archive raises (NotImplementedError is a RuntimeError).
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError)
 
@@ -163,57 +168,187 @@ def resize_designs(designs: np.ndarray, size: int = SIZE) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- user datasets
+#
+# A user's file is read one design (or one chunk of values) at a time into a single uint8 array of
+# levels, after every declared size (.npy header, ZIP directory, PNG header) has passed the limits;
+# one integer threshold then turns that array, in place, into the bool designs.  So an upload costs
+# about its designs' bytes, never a float copy of the set or a decoded image it would refuse.
+
+READINGS = {  # how values become material; the app shows the reading it used
+    "binary": "0/1 values",
+    "greyscale": "greyscale 0-255 thresholded at 128",
+    "luminance": "luminance of colour images thresholded at 128",
+    "float": "floats thresholded at 0.5",
+}
+_GREY_MODES = {"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N"}  # PIL modes without colour
+_WIDE_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N"}  # 16-bit PNGs: their values, as integer arrays
+
+
+@dataclass(frozen=True)
+class UserDesigns:
+    """A user's designs and the reading of their values that made them."""
+
+    designs: np.ndarray  # (N, 50, 50) bool
+    reading: str  # a key of READINGS
+
 
 def load_user_dataset(path: str | Path, resize: bool = False) -> np.ndarray:
-    """Validate a user's designs and return float32 (N, 50, 50) in [0, 1].
+    """A user's designs, (N, 50, 50) bool: see :func:`read_user_dataset`."""
+    return read_user_dataset(path, resize).designs
 
-    Accepts an .npy / .npz array (N, H, W) or a .zip / folder of PNG images.
-    Nothing is unpickled.  Other sizes than 50x50 are resized only if
-    ``resize`` is true.  Raises :class:`DatasetError` naming the problem.
+
+def read_user_dataset(path: str | Path, resize: bool = False) -> UserDesigns:
+    """Validate and read a user's .npy / .npz array (N, H, W), .zip of PNG images or folder of PNGs.
+
+    Nothing is unpickled and archives are never extracted.  Other sizes than
+    50x50 are resized only if ``resize`` is true.  Raises :class:`DatasetError`
+    naming the problem.
     """
     path = Path(path)
     if path.is_dir():
-        images = _read_png_folder(path)
-    elif not path.is_file():
+        return _read_png_folder(path, resize)
+    if not path.is_file():
         raise DatasetError(f"{path.name}: no such file or folder")
-    else:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DatasetError(f"{path.name}: file is larger than {MAX_FILE_BYTES // 2**20} MB")
-        suffix = path.suffix.lower()
-        readers = {".npy": _read_npy, ".npz": _read_npz, ".zip": _read_png_zip}
-        if suffix not in readers:
-            raise DatasetError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
-                               "use .npy, .npz, .zip of PNG images, or a folder of PNGs")
-        images = readers[suffix](path)
-    return _validate(images, path.name, resize)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DatasetError(f"{path.name}: file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    with path.open("rb") as f:
+        return read_user_file(f, path.name, resize)
 
 
-def _read_npy(path: Path) -> np.ndarray:
+def read_user_file(f: BinaryIO, name: str, resize: bool = False) -> UserDesigns:
+    """Read an open, seekable file (an upload's bytes need no temporary file); ``name``'s suffix picks the reader."""
+    suffix = PurePosixPath(name).suffix.lower()
+    readers = {".npy": _read_npy, ".npz": _read_npz, ".zip": _read_png_zip}
+    if suffix not in readers:
+        raise DatasetError(f"{name}: unsupported file type {suffix or '(none)'}; "
+                           "use .npy, .npz, .zip of PNG images, or a folder of PNGs")
+    return readers[suffix](f, name, resize)
+
+
+class _Levels:
+    """The designs' values as one uint8 array, filled piece by piece, then thresholded in place.
+
+    Integers and images keep their values (0-255, checked); floats in [0, 1]
+    become round(255 x).  The reading follows from what was seen: 0/1 values,
+    greyscale, luminance of colour images, or fractional floats.
+    """
+
+    def __init__(self, shape: tuple[int, int, int], label: str, fortran: bool = False):
+        self.store = np.empty(shape, np.uint8, order="F" if fortran else "C")
+        self.flat = self.store.reshape(-1, order="F" if fortran else "C")  # a view, in the file's order
+        self.label = label
+        self.peak = 0  # highest integer value seen
+        self.floats = self.fractional = self.colour = False
+
+    def levels(self, values: np.ndarray) -> np.ndarray:
+        """Check one piece of values and return it as levels."""
+        if values.dtype.kind == "f":
+            if not np.isfinite(values).all():
+                raise DatasetError(f"{self.label}: the designs contain NaN or infinite values")
+            lo, hi = float(values.min()), float(values.max())
+            if lo < 0 or hi > 1:
+                raise DatasetError(f"{self.label}: float values must lie in [0, 1]; found {lo:g} to {hi:g}")
+            self.floats = True
+            self.fractional = self.fractional or not ((values == 0) | (values == 1)).all()
+            return np.rint(values * np.float32(255))
+        if values.dtype.kind == "b":
+            values = values.view(np.uint8) != 0  # any nonzero byte is True
+        lo, hi = int(values.min()), int(values.max())
+        if lo < 0 or hi > 255:
+            raise DatasetError(f"{self.label}: integer values must be 0/1 or greyscale 0-255; "
+                               f"found {lo} to {hi}")
+        self.peak = max(self.peak, hi)
+        return values
+
+    def put_image(self, i: int, image) -> None:
+        """One decoded PIL image: 16-bit ones as their values, colour ones as their luminance."""
+        if image.mode in _WIDE_MODES:
+            self.store[i] = self.levels(np.asarray(image))
+            return
+        self.colour = self.colour or image.mode not in _GREY_MODES
+        self.store[i] = self.levels(np.asarray(image.convert("L")))
+
+    def designs(self, resize: bool) -> UserDesigns:
+        if self.floats:
+            reading = "float" if self.fractional else "binary"
+        else:
+            reading = "binary" if self.peak <= 1 else "luminance" if self.colour else "greyscale"
+        scale = 255 if self.floats or self.peak > 1 else 1
+        levels = np.ascontiguousarray(self.store)  # a copy only for Fortran-ordered arrays
+        self.store = self.flat = None
+        if resize and levels.shape[1:] != (SIZE, SIZE):
+            designs = _resized(levels, scale)
+        else:
+            designs = _threshold_in_place(levels, (scale + 1) // 2)
+        _check_not_uniform(designs, self.label, reading)
+        return UserDesigns(designs, reading)
+
+
+def _threshold_in_place(levels: np.ndarray, threshold: int) -> np.ndarray:
+    """``levels >= threshold`` as bool, written over ``levels`` chunk by chunk."""
+    flat = levels.reshape(-1)
+    out = flat.view(bool)
+    for start in range(0, flat.size, CHUNK_VALUES):
+        piece = slice(start, start + CHUNK_VALUES)
+        out[piece] = flat[piece] >= threshold
+    return out.reshape(levels.shape)
+
+
+def _resized(levels: np.ndarray, scale: int) -> np.ndarray:
+    """Levels of another size -> (N, 50, 50) bool, resized a chunk of designs at a time."""
+    out = np.empty((len(levels), SIZE, SIZE), bool)
+    step = max(1, CHUNK_VALUES // levels[0].size)
+    for start in range(0, len(levels), step):
+        out[start:start + step] = resize_designs(levels[start:start + step] / np.float32(scale)) >= 0.5
+    return out
+
+
+def _check_not_uniform(designs: np.ndarray, label: str, reading: str) -> None:
+    """A reading that leaves every design empty (or full) lost the data: refuse it."""
+    levels = material_level(designs)
+    pixels = designs.shape[1] * designs.shape[2]
+    for uniform, what in ((levels.max() == 0, "empty (no material)"), (levels.min() == pixels, "full")):
+        if uniform:
+            raise DatasetError(f"{label}: read as {READINGS[reading]}, every design is {what}; "
+                               "material must be 1 (or white, 255) and void 0 (black)")
+
+
+# .npy and .npz arrays
+
+def _read_npy(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
     try:
-        with path.open("rb") as f:
-            _check_npy_header(f, path.stat().st_size, path.name)
-        return np.load(path, allow_pickle=False)
+        size = f.seek(0, io.SEEK_END)
+        f.seek(0)
+        return _read_array(f, size, label, resize)
     except DatasetError:
         raise
     except ValueError as e:
-        raise DatasetError(f"{path.name}: not a plain numeric .npy array ({_short(e)})") from None
+        raise DatasetError(f"{label}: not a plain numeric .npy array ({_short(e)})") from None
     except (OSError, EOFError) as e:
-        raise DatasetError(f"{path.name}: unreadable .npy file ({_short(e)})") from None
+        raise DatasetError(f"{label}: unreadable .npy file ({_short(e)})") from None
 
 
-def _read_npz(path: Path) -> np.ndarray:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            info = _npz_member(zf, path.name)
-            _check_ratio(path.name, info)
-            with zf.open(info) as f:
-                _check_npy_header(f, info.file_size, path.name)
-            with zf.open(info) as f:
-                return np.lib.format.read_array(f, allow_pickle=False)
-    except DatasetError:
-        raise
-    except _ARCHIVE_ERRORS as e:
-        raise DatasetError(f"{path.name}: unreadable .npz archive ({_short(e)})") from None
+def _read_npz(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
+    with _open_zip(f, label, ".npz") as zf:
+        info = _npz_member(zf, label)
+        _check_ratio(label, info)
+        with zf.open(info) as member:
+            return _read_array(member, info.file_size, label, resize)
+
+
+def _read_array(f: BinaryIO, size: int, label: str, resize: bool) -> UserDesigns:
+    """An .npy stream whose header passed the limits, read a chunk of values at a time."""
+    shape, fortran, dtype = _check_npy_header(f, size, label, resize)
+    levels = _Levels(shape, label, fortran)
+    step = max(1, CHUNK_VALUES // dtype.itemsize)
+    for start in range(0, levels.flat.size, step):
+        count = min(step, levels.flat.size - start)
+        raw = f.read(count * dtype.itemsize)
+        if len(raw) < count * dtype.itemsize:
+            raise DatasetError(f"{label}: truncated: the array ends after {start + len(raw) // dtype.itemsize} "
+                               f"of its {levels.flat.size} values")
+        levels.flat[start:start + count] = levels.levels(np.frombuffer(raw, dtype))
+    return levels.designs(resize)
 
 
 def _npz_member(zf: zipfile.ZipFile, label: str) -> zipfile.ZipInfo:
@@ -231,27 +366,81 @@ def _npz_member(zf: zipfile.ZipFile, label: str) -> zipfile.ZipInfo:
     return next(iter(arrays.values()))
 
 
-def _check_npy_header(f, size: int, label: str) -> None:
-    """Refuse, before numpy allocates anything, objects and shapes bigger than the bytes behind them."""
+def _check_npy_header(f: BinaryIO, size: int, label: str, resize: bool) -> tuple[tuple[int, int, int], bool, np.dtype]:
+    """Shape (N, H, W), order and dtype from the header, refused before anything is allocated if over a limit."""
     version = np.lib.format.read_magic(f)
     readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
     if version not in readers:
         raise DatasetError(f"{label}: unsupported .npy format version {version[0]}.{version[1]}")
     try:
-        shape, _, dtype = readers[version](f)
+        shape, fortran, dtype = readers[version](f)
     except (SyntaxError, tokenize.TokenError) as e:  # numpy parses the header as a Python literal
         raise DatasetError(f"{label}: malformed .npy header ({_short(e)})") from None
     size -= f.tell()
     if dtype.hasobject:
         raise DatasetError(f"{label}: not a plain numeric array: it holds Python objects, "
                            "and mechgan never unpickles data")
-    count = math.prod(shape)
-    if count > MAX_VALUES:
-        raise DatasetError(f"{label}: an array of shape {shape} is too large "
-                           f"(at most {MAX_VALUES} values)")
-    if count * dtype.itemsize > size:
-        raise DatasetError(f"{label}: truncated: shape {shape} needs {count * dtype.itemsize} "
+    if dtype.kind not in "biuf" or dtype.fields:
+        raise DatasetError(f"{label}: values must be numbers (bool, int or float), got {dtype}")
+    if len(shape) == 4 and shape[-1] == 1:
+        shape = shape[:3]
+    if len(shape) != 3:
+        raise DatasetError(f"{label}: expected an array of shape (N, H, W), got {shape}")
+    _check_design_shape(label, shape, resize)
+    if math.prod(shape) * dtype.itemsize > size:
+        raise DatasetError(f"{label}: truncated: shape {shape} needs {math.prod(shape) * dtype.itemsize} "
                            f"bytes, the file holds {size}")
+    return shape, fortran, dtype
+
+
+def _check_design_shape(label: str, shape: tuple[int, int, int], resize: bool) -> None:
+    n, h, w = shape
+    if n == 0 or h == 0 or w == 0:
+        raise DatasetError(f"{label}: the dataset is empty (shape {shape})")
+    if n > MAX_DESIGNS:
+        raise DatasetError(f"{label}: {n} designs; at most {MAX_DESIGNS} are accepted")
+    if max(h, w) > MAX_SIDE:
+        raise DatasetError(f"{label}: designs are {h}x{w}; at most {MAX_SIDE} pixels a side")
+    if (h, w) != (SIZE, SIZE) and not resize:
+        raise DatasetError(f"{label}: designs are {h}x{w}; mechgan needs {SIZE}x{SIZE}")
+    if n * h * w > MAX_VALUES:
+        raise DatasetError(f"{label}: {n} designs of {h}x{w} are too many pixels (at most {MAX_VALUES})")
+
+
+# ZIP archives
+
+@contextmanager
+def _open_zip(f: BinaryIO, label: str, kind: str) -> Iterator[zipfile.ZipFile]:
+    """The archive, once its central directory is known to be small; archive errors become DatasetError."""
+    try:
+        _check_directory_size(f, label)
+        with zipfile.ZipFile(f) as zf:
+            yield zf
+    except DatasetError:
+        raise
+    except _ARCHIVE_ERRORS as e:
+        raise DatasetError(f"{label}: unreadable {kind} archive ({_short(e)})") from None
+
+
+def _check_directory_size(f: BinaryIO, label: str) -> None:
+    """zipfile holds an object per directory entry (~120 bytes each): bound the directory before it parses it.
+
+    Reads the end record as zipfile finds it (the last one, within the
+    trailing 64 KiB); a ZIP64 archive is refused, no upload needs one.
+    """
+    end = f.seek(0, io.SEEK_END)
+    f.seek(max(0, end - 2**16 - 22))
+    tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return  # not a ZIP archive: zipfile says so
+    if tail[max(0, at - 20):at].startswith(b"PK\x06\x07"):
+        raise DatasetError(f"{label}: ZIP64 archives are not accepted")
+    directory = int.from_bytes(tail[at + 12:at + 16], "little")
+    if directory > MAX_DIRECTORY_BYTES:
+        raise DatasetError(f"{label}: the archive's directory takes {directory} bytes; "
+                           f"at most {MAX_DIRECTORY_BYTES // 2**20} MB (a few entries per design)")
+    f.seek(0)
 
 
 def _check_ratio(label: str, info: zipfile.ZipInfo) -> None:
@@ -263,105 +452,83 @@ def _check_ratio(label: str, info: zipfile.ZipInfo) -> None:
                            "(a zip bomb?)")
 
 
-def _read_png_zip(path: Path) -> np.ndarray:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = [i for i in zf.infolist() if not i.is_dir()]
-            _check_zip_entries(path.name, infos)
-            entries = ((i.filename, zf.read(i)) for i in sorted(infos, key=lambda i: i.filename))
-            return _decode_pngs(entries, path.name)
-    except DatasetError:
-        raise
-    except _ARCHIVE_ERRORS as e:
-        raise DatasetError(f"{path.name}: unreadable ZIP archive ({_short(e)})") from None
-
-
-def _check_zip_entries(label: str, infos: list[zipfile.ZipInfo]) -> None:
-    if not infos:
-        raise DatasetError(f"{label}: the archive is empty")
-    if len(infos) > MAX_DESIGNS:
-        raise DatasetError(f"{label}: more than {MAX_DESIGNS} files")
-    total = 0
-    for info in infos:
-        _check_entry_name(label, info.filename)
-        if not info.filename.lower().endswith(".png"):
-            raise DatasetError(f"{label}: {info.filename!r} is not a PNG image")
-        _check_ratio(label, info)
-        total += info.file_size
-    if total > MAX_UNPACKED_BYTES:
-        raise DatasetError(f"{label}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB")
-
-
 def _check_entry_name(label: str, name: str) -> None:
     """Archives are never extracted, but a name that climbs out of its folder marks a hostile file."""
     if name.startswith(("/", "\\")) or ":" in name or ".." in Path(name.replace("\\", "/")).parts:
         raise DatasetError(f"{label}: unsafe path in archive: {name!r}")
 
 
-def _read_png_folder(path: Path) -> np.ndarray:
+def _is_metadata(name: str) -> bool:
+    """What macOS adds to an archive (``__MACOSX/``, ``._x.png``, ``.DS_Store``): skipped, never decoded."""
+    return name.startswith("__MACOSX/") or PurePosixPath(name).name.startswith(".")
+
+
+# PNG images
+
+def _read_png_zip(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
+    with _open_zip(f, label, "ZIP") as zf:
+        for info in zf.infolist():
+            _check_entry_name(label, info.filename)
+        infos = sorted((i for i in zf.infolist() if not i.is_dir() and not _is_metadata(i.filename)),
+                       key=lambda i: i.filename)
+        if not infos:
+            raise DatasetError(f"{label}: the archive is empty")
+        _check_image_count(label, len(infos))
+        for info in infos:
+            if not info.filename.lower().endswith(".png"):
+                raise DatasetError(f"{label}: {info.filename!r} is not a PNG image")
+            _check_ratio(label, info)
+            _check_image_bytes(label, info.filename, info.file_size)
+        return _decode_pngs([(i.filename, partial(zf.read, i)) for i in infos], label, resize)
+
+
+def _read_png_folder(path: Path, resize: bool) -> UserDesigns:
     files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".png" and p.is_file())
     if not files:
         raise DatasetError(f"{path.name}: the folder holds no PNG image")
-    if len(files) > MAX_DESIGNS:
-        raise DatasetError(f"{path.name}: more than {MAX_DESIGNS} images")
+    _check_image_count(path.name, len(files))
     if sum(p.stat().st_size for p in files) > MAX_FILE_BYTES:
         raise DatasetError(f"{path.name}: images add up to more than {MAX_FILE_BYTES // 2**20} MB")
-    return _decode_pngs([(p.name, p.read_bytes()) for p in files], path.name)
+    for p in files:
+        _check_image_bytes(path.name, p.name, p.stat().st_size)
+    return _decode_pngs([(p.name, p.read_bytes) for p in files], path.name, resize)
 
 
-def _decode_pngs(entries: Iterable[tuple[str, bytes]], label: str) -> np.ndarray:
+def _check_image_count(label: str, count: int) -> None:
+    if count > MAX_DESIGNS:
+        raise DatasetError(f"{label}: {count} images; at most {MAX_DESIGNS} are accepted")
+
+
+def _check_image_bytes(label: str, name: str, size: int) -> None:
+    if size > MAX_IMAGE_BYTES:
+        raise DatasetError(f"{label}: {name} takes {size} bytes; one design image may take at most "
+                           f"{MAX_IMAGE_BYTES // 2**20} MB")
+
+
+def _decode_pngs(entries: list[tuple[str, Callable[[], bytes]]], label: str, resize: bool) -> UserDesigns:
+    """Decode the images one at a time into the levels, sized by the first one's header."""
     from PIL import Image
 
-    images, values = [], 0
-    for name, raw in entries:
+    levels, size = None, None
+    for i, (name, read) in enumerate(entries):
+        raw = read()
         try:
-            with Image.open(io.BytesIO(raw)) as im:
+            with Image.open(io.BytesIO(raw)) as im:  # lazy: only the header is parsed here
                 if im.format != "PNG":
                     raise DatasetError(f"{label}: {name} is not a PNG image")
-                if max(im.size) > MAX_SIDE:
-                    raise DatasetError(f"{label}: {name} is {im.size[0]}x{im.size[1]}; "
-                                       f"images may be at most {MAX_SIDE} pixels a side")
-                values += im.size[0] * im.size[1]
-                if values > MAX_VALUES:
-                    raise DatasetError(f"{label}: the images add up to more than {MAX_VALUES} pixels")
-                images.append(np.asarray(im.convert("L"), dtype=np.float32) / 255.0)
+                if size is None:
+                    size = im.size
+                    _check_design_shape(f"{label}: {name}", (len(entries), size[1], size[0]), resize)
+                    levels = _Levels((len(entries), size[1], size[0]), label)
+                elif im.size != size:
+                    raise DatasetError(f"{label}: the images do not all have the same size "
+                                       f"({name} is {im.size[0]}x{im.size[1]}, others {size[0]}x{size[1]})")
+                levels.put_image(i, im)
         except DatasetError:
             raise
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
             raise DatasetError(f"{label}: {name} is not a readable image ({_short(e)})") from None
-    if len({im.shape for im in images}) > 1:
-        raise DatasetError(f"{label}: the images do not all have the same size")
-    return np.stack(images)
-
-
-def _validate(x: np.ndarray, label: str, resize: bool) -> np.ndarray:
-    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
-        raise DatasetError(f"{label}: values must be numbers (bool, int or float), got "
-                           f"{getattr(x, 'dtype', type(x).__name__)}")
-    if x.ndim == 4 and x.shape[-1] == 1:
-        x = x[..., 0]
-    if x.ndim != 3:
-        raise DatasetError(f"{label}: expected an array of shape (N, H, W), got {x.shape}")
-    n, h, w = x.shape
-    if n == 0 or h == 0 or w == 0:
-        raise DatasetError(f"{label}: the dataset is empty (shape {x.shape})")
-    if n > MAX_DESIGNS:
-        raise DatasetError(f"{label}: {n} designs; at most {MAX_DESIGNS} are accepted")
-    if max(h, w) > MAX_SIDE:
-        raise DatasetError(f"{label}: designs are {h}x{w}; at most {MAX_SIDE} pixels a side")
-    x = x.astype(np.float32) / (255.0 if x.dtype == np.uint8 else 1.0)
-    if not np.isfinite(x).all():
-        raise DatasetError(f"{label}: the designs contain NaN or infinite values")
-    lo, hi = float(x.min()), float(x.max())
-    if lo < 0 or hi > 1:
-        raise DatasetError(f"{label}: values must lie in [0, 1] (or 0..255 for uint8); "
-                           f"found {lo:g} to {hi:g}")
-    if (h, w) != (SIZE, SIZE):
-        if not resize:
-            raise DatasetError(f"{label}: designs are {h}x{w}; mechgan needs {SIZE}x{SIZE} "
-                               "(ask for resizing to convert them)")
-        x = resize_designs(x)
-    return x
+    return levels.designs(resize)
 
 
 def _short(e: Exception) -> str:

@@ -104,16 +104,94 @@ def test_user_npy_npz_png_zip_and_folder_are_accepted(tmp_path):
         (tmp_path / "pngs" / f"{i}.png").write_bytes(_png(d * 255))
     for name in ("d.npy", "d.npz", "d.zip", "pngs"):
         out = load_user_dataset(tmp_path / name)
-        assert out.shape == (5, 50, 50) and out.dtype == np.float32
-        assert np.array_equal(out, designs), name
+        assert out.shape == (5, 50, 50) and out.dtype == bool
+        assert np.array_equal(out, DS.designs[:5]), name
 
 
 def test_other_sizes_are_resized_only_when_asked(tmp_path):
-    np.save(tmp_path / "big.npy", np.ones((2, 100, 100), dtype=np.float32))
+    big = np.zeros((2, 100, 100), dtype=np.uint8)
+    big[:, :, :40] = 255  # material on the left 40 %
+    np.save(tmp_path / "big.npy", big)
     with pytest.raises(DatasetError, match="100x100.*50x50"):
         load_user_dataset(tmp_path / "big.npy")
-    out = load_user_dataset(tmp_path / "big.npy", resize=True)
-    assert out.shape == (2, 50, 50) and np.allclose(out, 1.0)
+    out = data.read_user_dataset(tmp_path / "big.npy", resize=True)
+    assert out.reading == "greyscale" and out.designs.shape == (2, 50, 50)
+    assert out.designs[:, :, :20].all() and not out.designs[:, :, 20:].any()
+
+
+# How values become material: every dtype of 0/1 values keeps its designs (a uint8 0/1 array was read
+# as 0-255 and became empty designs), greyscale is cut at mid-level, colour images by their luminance.
+FIVE = DS.designs[:5]
+
+
+def _rgb(design: np.ndarray, material: tuple, void: tuple) -> np.ndarray:
+    out = np.empty(design.shape + (3,), np.uint8)
+    out[design], out[~design] = material, void
+    return out
+
+
+READABLE = {
+    "uint8_01": (lambda: FIVE.astype(np.uint8), "binary"),
+    "int64_01": (lambda: FIVE.astype(np.int64), "binary"),
+    "int8_01_channel": (lambda: FIVE.astype(np.int8)[..., None], "binary"),
+    "big_endian_uint16_01": (lambda: FIVE.astype(">u2"), "binary"),
+    "bool": (lambda: FIVE, "binary"),
+    "float_01": (lambda: FIVE.astype(np.float16), "binary"),
+    "uint8_0_255": (lambda: FIVE.astype(np.uint8) * 255, "greyscale"),
+    "int32_greyscale": (lambda: np.where(FIVE, 128, 127).astype(np.int32), "greyscale"),
+    "float_soft": (lambda: np.where(FIVE, 0.5, 0.4999).astype(np.float64), "float"),
+    "fortran_float": (lambda: np.asfortranarray(np.where(FIVE, 0.9, 0.1)), "float"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(READABLE))
+def test_every_array_reading_keeps_the_designs(tmp_path, case):
+    make, reading = READABLE[case]
+    np.save(tmp_path / "x.npy", make())
+    out = data.read_user_dataset(tmp_path / "x.npy")
+    assert out.reading == reading and out.designs.dtype == bool
+    np.testing.assert_array_equal(out.designs, FIVE)
+
+
+@pytest.mark.parametrize("mode, image, reading", [
+    ("L", lambda d: d.astype(np.uint8) * 255, "greyscale"),
+    ("L 0/1", lambda d: d.astype(np.uint8), "binary"),
+    ("1", lambda d: d, "greyscale"),
+    ("I;16", lambda d: d.astype(np.uint16) * 200, "greyscale"),
+    ("RGB", lambda d: _rgb(d, (120, 220, 90), (20, 30, 110)), "luminance"),
+    ("RGBA", lambda d: np.dstack([_rgb(d, (250, 250, 250), (0, 0, 0)), np.full((50, 50), 255, np.uint8)]),
+     "luminance"),
+    ("P", lambda d: Image.fromarray(_rgb(d, (200, 90, 250), (5, 5, 5))).quantize(4), "luminance"),
+])
+def test_every_png_mode_keeps_the_designs(tmp_path, mode, image, reading):
+    def encoded(d):
+        im = image(d)
+        return _png_image(im if isinstance(im, Image.Image) else Image.fromarray(im))
+
+    _zip(tmp_path / "x.zip", [(f"{i}.png", encoded(d)) for i, d in enumerate(FIVE)])
+    out = data.read_user_dataset(tmp_path / "x.zip")
+    assert out.reading == reading
+    np.testing.assert_array_equal(out.designs, FIVE)
+
+
+def _png_image(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_macos_metadata_in_a_zip_is_skipped(tmp_path):
+    pngs = [(f"d/{i}.png", _png(d * 255)) for i, d in enumerate(FIVE)]
+    extra = [("__MACOSX/d/._0.png", b"\0\5\x16\7 AppleDouble"), ("d/.DS_Store", b"\0\0\0\1Bud1")]
+    _zip(tmp_path / "x.zip", pngs + extra)
+    np.testing.assert_array_equal(load_user_dataset(tmp_path / "x.zip"), FIVE)
+
+
+def test_a_reading_that_empties_every_design_is_refused(tmp_path):
+    _zip(tmp_path / "x.zip", [(f"{i}.png", _png_image(Image.fromarray(_rgb(d, (255, 0, 0), (0, 0, 0)))))
+                              for i, d in enumerate(FIVE)])
+    with pytest.raises(DatasetError, match="luminance of colour images.*every design is empty"):
+        load_user_dataset(tmp_path / "x.zip")
 
 
 def _zip(path, entries):
@@ -129,6 +207,9 @@ REJECTIONS = {
     "nan": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), np.nan)), "x.npy", "NaN"),
     "inf": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), np.inf)), "x.npy", "NaN or infinite"),
     "range": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), 3.0)), "x.npy", r"\[0, 1\]"),
+    "int_range": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), 256, np.int16)), "x.npy", "0/1 or greyscale"),
+    "all_empty": (lambda p: np.save(p / "x.npy", np.zeros((2, 50, 50), np.uint8)), "x.npy", "every design is empty"),
+    "all_full": (lambda p: np.save(p / "x.npy", np.ones((2, 50, 50), np.float32)), "x.npy", "every design is full"),
     "complex": (lambda p: np.save(p / "x.npy", np.zeros((2, 50, 50), complex)), "x.npy", "numbers"),
     "strings": (lambda p: np.save(p / "x.npy", np.full((2, 50, 50), "a")), "x.npy", "numbers"),
     "pickle": (lambda p: np.save(p / "x.npy", np.array([{"a": 1}], dtype=object)), "x.npy",

@@ -9,6 +9,7 @@ helper's temporary folder must be gone afterwards.
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import pickle
@@ -187,7 +188,11 @@ def bad_array_cases() -> list[Case]:
         "negative": -GOOD.astype(np.float32),
         "above_one": GOOD * 2.0,
         "float_255": GOOD * 255.0,
-        "int16_255": (GOOD * 255).astype(np.int16),
+        "int16_300": (GOOD * 300).astype(np.int16),
+        "all_empty_uint8": np.zeros((2, 50, 50), dtype=np.uint8),
+        "all_full_bool": np.ones((2, 50, 50), dtype=bool),
+        "all_empty_greyscale": np.full((2, 50, 50), 127, dtype=np.uint8),
+        "all_empty_float": np.full((2, 50, 50), 0.49, dtype=np.float32),
         "int64_huge": np.full((2, 50, 50), 2**62, dtype=np.int64),
         "int8_negative": np.full((2, 50, 50), -1, dtype=np.int8),
         "uint16_max": np.full((2, 50, 50), 65535, dtype=np.uint16),
@@ -199,10 +204,11 @@ def bad_array_cases() -> list[Case]:
 def lying_header_cases() -> list[Case]:
     """Headers that declare more than the file holds, or are malformed."""
     shapes = [(20000, 512, 512), (10**6, 10**6, 50), (2**40, 50, 50), (data.MAX_DESIGNS, 50, 50),
-              (1000, 50, 50), (3, 50, 50), (2**31, 2**31, 2**31), (10**8, 1, 1)]
+              (1000, 50, 50), (3, 50, 50), (2**31, 2**31, 2**31), (10**8, 1, 1),
+              (26_843, 50, 50)]  # issue 12's 64 MB uint8 file, refused from its header
     cases: list[Case] = []
     for shape in shapes:
-        for descr in ("<f8", "|b1", "<c16"):
+        for descr in ("<f8", "|b1", "<c16", "|u1"):
             header = {"descr": descr, "fortran_order": False, "shape": shape}
             cases.append((f"lying_{descr[1:]}_{'x'.join(map(str, shape))}.npy", lambda h=header: npy_raw(h)))
         header = {"descr": "<f4", "fortran_order": True, "shape": shape}
@@ -321,6 +327,17 @@ def png_zip_cases() -> list[Case]:
         ("zip_bad_crc.zip", lambda: zipped({"a.png": GOOD_PNG}).replace(GOOD_PNG[40:48], b"\0" * 8, 1)),
         ("zip_no_central_dir.zip", lambda: GOOD_ZIP[:GOOD_ZIP.find(b"PK\x01\x02")]),
         ("zip_garbage_eocd.zip", lambda: GOOD_ZIP[:-22] + b"PK\x05\x06" + b"\xff" * 18),
+        # issue 12: refused from the PNG headers, before any image is decoded
+        ("zip_blank_512px_pngs.zip",
+         lambda: zipped({f"{i:03d}.png": png(size=(512, 512)) for i in range(256)}, zipfile.ZIP_DEFLATED)),
+        # colour that reads as no material at all: refused, never accepted as empty designs
+        ("zip_red_on_black_pngs.zip", lambda: zipped({f"{i}.png": png(np.stack(
+            [GOOD[0] * 255, 0 * GOOD[0], 0 * GOOD[0]], axis=-1).astype(np.uint8)) for i in range(3)})),
+        ("zip_all_black_pngs.zip", lambda: zipped({f"{i}.png": png(size=(50, 50)) for i in range(3)})),
+        ("zip_16bit_png.zip", lambda: zipped({"a.png": png((GOOD[0] * 65535).astype(np.uint16))})),
+        ("zip_one_big_png.zip", lambda: zipped({"a.png": GOOD_PNG + b"\0" * (data.MAX_IMAGE_BYTES + 1)})),
+        ("zip_directory_bomb.zip", lambda: zipped({f"{i:0150x}": b"" for i in range(50_000)})),  # 9.6 MB directory
+        ("zip_zip64_end.zip", lambda: GOOD_ZIP[:-22] + b"PK\x06\x07" + b"\0" * 16 + GOOD_ZIP[-22:]),
     ]
     return cases
 
@@ -401,9 +418,7 @@ def test_valid_files_still_load(name, raw, sandbox):
     """The checks refuse hostile files, not real datasets."""
     path = sandbox / name
     path.write_bytes(raw)
-    x = load_user_dataset(path)
-    assert x.dtype == np.float32 and x.shape[1:] == (50, 50)
-    assert x.min() == 0.0 and x.max() == 1.0
+    np.testing.assert_array_equal(load_user_dataset(path), GOOD[:len(GOOD) if name != "good.zip" else 3])
 
 
 def _mutate(raw: bytes, edits: list[tuple[int, int, int]]) -> bytes:
@@ -436,5 +451,34 @@ def test_random_corruption_is_refused_or_valid(name, edits, sandbox):
     except DatasetError as e:
         assert str(e).strip()
         return
-    assert x.dtype == np.float32 and x.ndim == 3 and x.shape[1:] == (50, 50)
-    assert np.isfinite(x).all() and 0.0 <= x.min() and x.max() <= 1.0
+    assert x.dtype == bool and x.ndim == 3 and x.shape[1:] == (50, 50)
+    assert 0 < x.sum() < x.size  # never all empty nor all full
+
+
+# ------------------------------------------------------------------ memory of the worst uploads
+
+def _upload_bench():
+    spec = importlib.util.spec_from_file_location("upload_memory", ROOT / "bench" / "upload_memory.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
+
+
+MEMORY_CASES = ["blank_512px_pngs.zip", "uint8_64MB.npy", "colour_pngs.zip", "red_on_black_pngs.zip",
+                "uint8_01_20000.npy", "float64_fortran_3000.npy", "bool_compressed_20000.npz"]
+
+
+@pytest.mark.parametrize("name", MEMORY_CASES)
+def test_worst_upload_stays_within_its_memory_bound(name, tmp_path):
+    """Issue 12: at most 10x the upload's size and 256 MB, in a fresh process (so no test order moves it).
+
+    The bounds are design limits with wide margins (the bench prints the figures), not timings.
+    """
+    bench = _upload_bench()
+    path = tmp_path / name
+    path.write_bytes(bench.WORST[name]())
+    report = bench.peak_extra(path)
+    assert report["extra_bytes"] <= report["allowed_bytes"], report
+    expected = {"colour_pngs.zip": "luminance", "uint8_01_20000.npy": "binary",
+                "float64_fortran_3000.npy": "float", "bool_compressed_20000.npz": "binary"}
+    assert report.get("reading", "refused") == expected.get(name, "refused"), report

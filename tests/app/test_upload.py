@@ -28,7 +28,7 @@ def png(design: np.ndarray) -> bytes:
 
 @pytest.fixture
 def temp(tmp_path, monkeypatch):
-    """The helper's temporary folders go here; it must be empty after every call."""
+    """Where a temporary file would go: it must stay empty, the bytes are read where they are."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     yield tmp_path
     assert not any(tmp_path.iterdir())
@@ -40,24 +40,34 @@ def temp(tmp_path, monkeypatch):
     ("pngs.zip", zipped({f"{i:03d}.png": png(d >= 0.5) for i, d in enumerate(SOFT)})),
 ])
 def test_valid_uploads_become_binary_designs(name, raw, temp):
-    designs = load_upload(name, raw)
-    assert designs.dtype == bool and designs.shape == SOFT.shape
-    np.testing.assert_array_equal(designs, SOFT >= 0.5)
+    read = load_upload(name, raw)
+    assert read.designs.dtype == bool and read.designs.shape == SOFT.shape
+    np.testing.assert_array_equal(read.designs, SOFT >= 0.5)
 
 
-def test_the_bytes_go_to_a_private_folder_named_by_the_sanitized_name(temp, monkeypatch):
-    seen, real = [], data.load_user_dataset
+OWN = data.load_designs()[:MIN_DESIGNS]
 
-    def spy(path, resize=False):
-        seen.append((path, path.parent.name, path.is_file()))
-        return real(path, resize)
 
-    monkeypatch.setattr(data, "load_user_dataset", spy)
-    load_upload("../../etc/../passwd me.npy", npy(SOFT))
-    path, folder, existed = seen[0]
-    assert existed and path.parent.parent == temp and folder.startswith("mechgan-upload-")
-    assert path.name == "passwd_me.npy"
-    assert not path.parent.exists()  # removed after use
+@pytest.mark.parametrize("array, reading", [
+    (OWN.astype(np.uint8), "binary"),  # issue 11: was read as 0-255 and became empty designs
+    (OWN.astype(np.int64), "binary"),
+    (OWN, "binary"),
+    (OWN.astype(np.uint8) * 255, "greyscale"),
+    (OWN * np.float32(0.7) + np.float32(0.2), "float"),
+])
+def test_every_design_is_kept_and_the_reading_is_named(array, reading, temp):
+    read = load_upload("mine.npz", zipped({"designs.npy": npy(array)}))
+    assert read.reading == reading
+    np.testing.assert_array_equal(read.designs, OWN)
+
+
+def test_nothing_is_written_to_disk(temp, monkeypatch):
+    def no_disk(*args, **kwargs):
+        raise AssertionError("the upload touched the file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_disk)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_disk)
+    np.testing.assert_array_equal(load_upload("../../etc/../passwd me.npy", npy(SOFT)).designs, SOFT >= 0.5)
 
 
 def test_too_few_designs_to_train_on(temp):
@@ -99,3 +109,55 @@ def test_bad_content_keeps_the_librarys_message(temp):
 ])
 def test_safe_name_keeps_only_a_harmless_base_name(name, safe):
     assert safe_name(name) == safe
+
+
+# ------------------------------------------------------------------ the Data page (AppTest)
+
+def _upload(at, name: str, raw: bytes):
+    at.file_uploader(key="upload_file").set_value((name, raw, "application/octet-stream")).run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_the_confirmation_names_the_reading_and_the_material_in_french():
+    from lab_helpers import new_app, worker_of
+
+    at = new_app("screens/data.py", "fr")
+    try:
+        _upload(at, "mine.npy", npy(OWN * np.float32(0.6) + np.float32(0.2)))
+        level = data.material_level(OWN).mean()
+        shown = [i.value for i in at.info if i.value.startswith("Lu comme")]
+        assert shown == [f"Lu comme réels seuillés à 0,5 : {MIN_DESIGNS} pièces, en moyenne {level:.0f} pixels de "
+                         f"matière sur 2\u202f500 ({OWN.mean():.0%})."]
+        assert any(c.value.startswith(f"Chaque pixel montre la part de vos pièces") and f"Vos {MIN_DESIGNS} pièces"
+                   in c.value for c in at.caption)
+        assert worker_of(at).snapshot().iteration == 0  # nothing to lose: no question asked
+        at.button(key="btn_train_on_upload").click().run()
+        assert not at.warning and at.session_state["lab_designs"] is not None
+    finally:
+        worker_of(at).send("stop")
+
+
+def test_train_on_these_designs_asks_before_closing_a_run_with_iterations():
+    from lab_helpers import new_app, ready, wait_until, worker_of
+
+    at = new_app()  # the Lab: this session's run
+    worker = worker_of(at)
+    try:
+        wait_until(at, ready, 300, what="the run")
+        worker.wait_applied(worker.send("step"), 300)
+        assert worker.snapshot().iteration == 1
+        at.switch_page("screens/data.py").run()
+        _upload(at, "mine.npy", npy(OWN.astype(np.uint8)))
+        at.button(key="btn_train_on_upload").click().run()
+        assert "iteration 1:" in at.warning[0].value and "lab_designs" not in at.session_state
+        at.button(key="btn_cancel_switch").click().run()
+        assert not at.warning and "lab_designs" not in at.session_state
+        at.button(key="btn_train_on_upload").click().run()
+        at.button(key="btn_confirm_switch").click().run()
+        assert not at.warning
+        np.testing.assert_array_equal(at.session_state["lab_designs"], OWN)
+        at.button(key="btn_back_to_shipped").click().run()  # back to the shipped set asks too
+        assert "iteration 1:" in at.warning[0].value
+    finally:
+        worker.send("stop")
