@@ -16,6 +16,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_data": ("Data", "Données"),
     "page_architectures": ("Architectures", "Architectures"),
     "page_runs": ("Runs", "Entraînements"),
+    "page_design": ("Design to a specification", "Pièce sur cahier des charges"),
     "page_error": ("Something went wrong on this page: {error}. Reload the page; if it persists, tell your teacher.",
                    "Un problème est survenu sur cette page : {error}. Rechargez la page ; si cela persiste, "
                    "prévenez votre enseignant."),
@@ -51,6 +52,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help_nf_tutorial": ("The tutorial's DCGAN has fixed widths (256, 128, 64 filters): nf only sets the nf DCGAN.",
                          "Le DCGAN du tutoriel a des largeurs fixes (256, 128, 64 filtres) : nf ne règle que le "
                          "DCGAN nf."),
+    "share": ("Share these settings", "Partager ces réglages"),
+    "share_student": ("Your settings as a link: whoever opens it starts from them.",
+                      "Vos réglages sous forme de lien : qui l'ouvre part de ces réglages."),
+    "share_teacher": ("Class link (teacher): students who open it see only the controls chosen here, "
+                      "starting from these settings.",
+                      "Lien de classe (enseignant) : les étudiants qui l'ouvrent ne voient que les réglages "
+                      "choisis ici, avec ces valeurs de départ."),
+    "share_show": ("Controls the students see", "Réglages visibles par les étudiants"),
+    "share_show_all": ("all of them", "tous"),
+    "share_notebook": ("The same run in a notebook, with the lab's functions:",
+                       "Le même entraînement dans un notebook, avec les fonctions du TP :"),
+    "link_wrong": ("The link's value of {fields} is not allowed here; the default is used.",
+                   "La valeur de {fields} donnée par le lien n'est pas permise ici ; la valeur par défaut "
+                   "est utilisée."),
     "ctl_latent_dim": ("Latent size", "Taille latente"),
     "help_latent_dim": ("Length of the noise vector z that G turns into a design.",
                         "Longueur du vecteur de bruit z que G transforme en pièce."),
@@ -100,14 +115,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- lab: buttons
     "play": ("Play", "Lecture"),
     "pause": ("Pause", "Pause"),
-    "help_play": ("Train continuously; the views refresh while it runs.",
-                  "Entraîne en continu ; les vues se mettent à jour pendant ce temps."),
+    "help_play": ("Train continuously (the handout's train: train_step after train_step); the views refresh "
+                  "while it runs.",
+                  "Entraîne en continu (le train du TP : train_step après train_step) ; les vues se mettent à "
+                  "jour pendant ce temps."),
     "reset": ("Reset", "Réinitialiser"),
     "help_reset": ("Start again from random weights with the settings shown.",
                    "Repart de poids aléatoires avec les réglages affichés."),
     "step": ("Step", "Pas"),
-    "help_step": ("One iteration: k_d updates of D, then k_g updates of G.",
-                  "Une itération : k_d mises à jour de D puis k_g de G."),
+    "help_step": ("One iteration, the handout's train_step: k_d updates of D, then k_g updates of G.",
+                  "Une itération, le train_step du TP : k_d mises à jour de D puis k_g de G."),
     "step_d": ("Step D", "Pas D"),
     "help_step_d": ("One update of the discriminator only: watch D's scores move, not the designs.",
                     "Une seule mise à jour du discriminateur : les scores de D bougent, pas les pièces."),
@@ -116,11 +133,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Une seule mise à jour du générateur : les pièces se déplacent vers ce que D juge réel."),
     "save_run": ("Save run", "Enregistrer"),
     "run_name": ("Run name", "Nom de l'entraînement"),
-    "help_run_name": ("Letters, digits, - and _; the Runs page lists saved runs.",
-                      "Lettres, chiffres, - et _ ; la page Entraînements liste les sauvegardes."),
+    "help_run_name": ("Letters, digits, - and _; left empty, the name in grey. The Runs page lists saved runs.",
+                      "Lettres, chiffres, - et _ ; vide, le nom en gris. La page Entraînements liste les "
+                      "sauvegardes."),
     "save": ("Save", "Enregistrer"),
-    "saved": ("Saved in {path}", "Enregistré dans {path}"),
+    "saved": ("Saved in Runs as “{name}”.", "Enregistré dans Entraînements sous « {name} »."),
     "save_failed": ("Could not save the run: {error}", "Impossible d'enregistrer : {error}"),
+    "run_exists": ("A run named “{name}” is saved already. Overwrite it, or save under another name?",
+                   "Un entraînement nommé « {name} » est déjà enregistré. L'écraser, ou enregistrer sous un "
+                   "autre nom ?"),
+    "run_exists_other": ("A run named “{name}” was saved from another browser session: it cannot be "
+                         "overwritten from here. Save under another name.",
+                         "Un entraînement nommé « {name} » a été enregistré depuis une autre session du "
+                         "navigateur : il ne peut pas être écrasé d'ici. Enregistrez sous un autre nom."),
+    "overwrite": ("Overwrite", "Écraser"),
+    "save_as": ("Save as “{name}”", "Enregistrer sous « {name} »"),
+    "run_name_unusable": ("“{name}” has no usable characters: use letters, digits, - or _.",
+                          "« {name} » ne contient aucun caractère utilisable : employez lettres, chiffres, - "
+                          "ou _."),
     "server_stats": ("Server: runs open {live} · training {training} · waiting {waiting} (at most {cap} at once)",
                      "Serveur : entraînements ouverts {live} · en cours {training} · en attente {waiting} "
                      "({cap} à la fois au plus)"),
@@ -221,7 +251,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "en pièces. Étiquette : score de D."),
     "fig_quality": ("Quality of generated designs", "Qualité des pièces générées"),
     "rate_axis": ("rate / divergence", "taux / divergence"),
-    "w1_axis": ("material W1", "W1 de matière"),
+    "w1_axis": ("material W1 (pixels)", "W1 de matière (pixels)"),
     "no_metrics_yet": ("Quality metrics appear a few seconds after training starts.",
                        "Les métriques de qualité apparaissent quelques secondes après le début."),
     "metric": ("Metric", "Métrique"),
@@ -241,14 +271,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "metric_recall": ("recall", "rappel"),
     "metric_novelty": ("novelty", "nouveauté"),
     "metric_compliance_gap": ("compliance gap", "écart de souplesse"),
+    "explain": ("What it means", "Ce que cela mesure"),
+    "explain_material_w1": ("How far the generated designs' amounts of material are from the real ones' "
+                            "(Wasserstein-1 distance, in pixels of the 2 500): 0 means the same amounts.",
+                            "L'écart entre les quantités de matière des pièces générées et des vraies (distance "
+                            "de Wasserstein-1, en pixels sur 2 500) : 0 veut dire les mêmes quantités."),
+    "explain_js_pca": ("How differently real and generated designs spread over the data's PCA plane "
+                       "(Jensen–Shannon divergence on a grid, as in GAN Lab): 0 = same spread, 1 = no overlap.",
+                       "À quel point pièces réelles et générées se répartissent différemment sur le plan ACP "
+                       "des données (divergence de Jensen-Shannon sur une grille, comme GAN Lab) : 0 = même "
+                       "répartition, 1 = aucun recouvrement."),
+    "explain_floating_rate": ("Share of generated designs whose material is not one connected piece: a part "
+                              "floats, held by nothing.",
+                              "Part des pièces générées dont la matière n'est pas d'un seul tenant : un morceau "
+                              "flotte, tenu par rien."),
+    "explain_support_contact_rate": ("Share of generated designs whose material touches the clamped left edge.",
+                                     "Part des pièces générées dont la matière touche le bord gauche encastré."),
+    "explain_binarity": ("How sure G is of each pixel: 1 = every pixel pure solid or void, 0 = all mid-grey.",
+                         "L'assurance de G pour chaque pixel : 1 = chaque pixel plein ou vide, 0 = tout gris."),
+    "explain_precision": ("Quality: share of generated designs that lie close to some real design.",
+                          "Qualité : part des pièces générées proches d'au moins une vraie pièce."),
+    "explain_recall": ("Variety: share of real designs that G draws something close to (low recall: G "
+                       "collapses onto a few shapes).",
+                       "Variété : part des vraies pièces dont G dessine quelque chose de proche (rappel faible : "
+                       "G s'effondre sur quelques formes)."),
+    "explain_novelty": ("Share of generated designs that are not near-copies of a training design.",
+                        "Part des pièces générées qui ne sont pas des quasi-copies d'une pièce d'entraînement."),
+    "explain_compliance_gap": ("How much more a generated design bends under its load than the SIMP design "
+                               "nearest to it (0 = as stiff).",
+                               "De combien une pièce générée plie plus sous sa charge que la pièce SIMP la plus "
+                               "proche (0 = aussi rigide)."),
     "timeline": ("Iteration", "Itération"),
     "help_timeline": ("Scrub back through the generated designs saved during training.",
                       "Remontez le temps dans les pièces générées pendant l'entraînement."),
     "slowmo_intro": ("One iteration in slow motion, with the real numbers of that step: noise → G(z) → D's scores "
-                     "→ losses → gradients → designs after the update.",
+                     "→ losses → gradients → designs after the update. The button pauses the run, then runs one "
+                     "train_step (one D update and one G update); press Play to resume training.",
                      "Une itération au ralenti, avec les vrais nombres de ce pas : bruit → G(z) → scores de D → "
-                     "pertes → gradients → pièces après la mise à jour."),
-    "slowmo_button": ("Run one iteration in slow motion", "Lancer une itération au ralenti"),
+                     "pertes → gradients → pièces après la mise à jour. Le bouton met l'entraînement en pause, "
+                     "puis exécute un train_step (une mise à jour de D et une de G) ; appuyez sur Lecture pour "
+                     "reprendre."),
+    "slowmo_button": ("Pause and run one iteration in slow motion", "Pause, puis une itération au ralenti"),
     "stage_1": ("1 · Noise z", "1 · Bruit z"),
     "stage_2": ("2 · G turns the noise into designs", "2 · G transforme le bruit en pièces"),
     "stage_3": ("3 · D scores real and generated designs", "3 · D note les pièces réelles et générées"),
@@ -390,6 +453,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "arch_intro": ("Layer by layer, what G and D compute, and the losses they minimize.",
                    "Couche par couche, ce que calculent G et D, et les pertes qu'ils minimisent."),
     "param_count": ("{count} trainable weights", "{count} poids entraînables"),
+    "arch_handout": ("In the handout's code, `initialize_weights_generator(nf, latent_dim)` and "
+                     "`initialize_weights_discriminator(nf)` create each network's weights and biases, layer by "
+                     "layer as drawn below; `generator(noise, weights)` and `discriminator(images, weights)` run "
+                     "them. **`nf`** is the number of filters of D's first convolution (then 2·nf, 4·nf); G "
+                     "goes the other way, from 4·nf filters down to nf. Doubling nf makes the networks two to four "
+                     "times heavier and slower. The tutorial's DCGAN has fixed widths and works at 28×28: the lab resizes "
+                     "its designs with `tf.image.resize` (handout question 3).",
+                     "Dans le code du sujet, `initialize_weights_generator(nf, latent_dim)` et "
+                     "`initialize_weights_discriminator(nf)` créent les poids et biais de chaque réseau, couche "
+                     "par couche comme dessiné ci-dessous ; `generator(noise, weights)` et "
+                     "`discriminator(images, weights)` les exécutent. **`nf`** est le nombre de filtres de la "
+                     "première convolution de D (puis 2·nf, 4·nf) ; G fait le chemin inverse, de 4·nf filtres "
+                     "à nf. Doubler nf rend les réseaux deux à quatre fois plus lourds et plus lents. Le DCGAN du "
+                     "tutoriel a des largeurs fixes et travaille en 28×28 : le lab redimensionne ses pièces avec "
+                     "`tf.image.resize` (question 3 du sujet)."),
+    "arch_tables": ("Layer tables (name, type, output shape, weights)",
+                    "Tableaux des couches (nom, type, forme de sortie, poids)"),
+    "diagram_noise": ("noise z ({latent})", "bruit z ({latent})"),
+    "diagram_design": ("design 50×50", "pièce 50×50"),
     "col_layer": ("Layer", "Couche"),
     "col_type": ("Type", "Type"),
     "col_shape": ("Output shape", "Forme de sortie"),
@@ -432,11 +514,64 @@ TEXTS: dict[str, tuple[str, str]] = {
     "final_grids": ("Final designs (fixed noise)", "Pièces finales (bruit fixe)"),
     "quality_table": ("Quality reports (256 samples each)", "Bilans de qualité (256 échantillons chacun)"),
     "run": ("Run", "Entraînement"),
+    "settings_table": ("Settings of each run", "Réglages de chaque entraînement"),
+    "settings_all": ("All settings", "Tous les réglages"),
+    "help_settings_all": ("Off: only the settings in which the chosen runs differ.",
+                          "Désactivé : seuls les réglages qui diffèrent entre les entraînements choisis."),
+    "settings_same": ("The chosen runs share every setting.", "Les entraînements choisis ont tous les mêmes "
+                      "réglages."),
     "downloads": ("Downloads", "Téléchargements"),
     "dl_weights": ("Weights and config (ZIP)", "Poids et réglages (ZIP)"),
     "dl_history": ("History (CSV)", "Historique (CSV)"),
     "dl_grid": ("Design grid (PNG)", "Grille de pièces (PNG)"),
     "dl_designs": ("256 generated designs (NPZ)", "256 pièces générées (NPZ)"),
+    # ---------------------------------------------------------------- design page (conditional GAN)
+    "design_title": ("Design to a specification", "Une pièce sur cahier des charges"),
+    "design_intro": ("Choose where the load acts on the right edge, its direction and the share of material: a "
+                     "conditional GAN, trained on the shipped designs, draws cantilevers for exactly this case at "
+                     "once, and topology optimization (SIMP) solves the same case beside them. CE, the compliance "
+                     "error, says how much more flexible than SIMP's answer each generated design is.",
+                     "Choisissez où la charge s'applique sur le bord droit, sa direction et la part de matière : un "
+                     "GAN conditionnel, entraîné sur les pièces fournies, dessine aussitôt des consoles pour ce cas "
+                     "précis, et l'optimisation topologique (SIMP) résout le même cas à côté. CE, l'erreur de "
+                     "souplesse, dit de combien chaque pièce générée est plus souple que la réponse de SIMP."),
+    "design_row": ("Load position (row)", "Position de la charge (ligne)"),
+    "help_design_row": ("Node row on the right edge where the force acts: 0 is the top, 50 the bottom. "
+                        "The model was trained on rows 10 to 40.",
+                        "Ligne du nœud du bord droit où la force s'applique : 0 en haut, 50 en bas. "
+                        "Le modèle a été entraîné sur les lignes 10 à 40."),
+    "design_angle": ("Load angle (degrees)", "Angle de la charge (degrés)"),
+    "help_design_angle": ("Direction of the force, measured from straight down; positive leans towards the free "
+                          "end (right). Trained within ±40°.",
+                          "Direction de la force, mesurée depuis la verticale vers le bas ; positif penche vers "
+                          "l'extrémité libre (à droite). Entraîné entre −40° et +40°."),
+    "design_volume": ("Volume fraction", "Fraction de volume"),
+    "help_design_volume": ("Share of the 50×50 domain that may be solid. Trained from 0.30 to 0.50.",
+                           "Part du domaine 50×50 qui peut être pleine. Entraîné de 0,30 à 0,50."),
+    "design_count": ("Designs drawn", "Pièces dessinées"),
+    "help_design_count": ("How many designs the generator draws for this case (each from another noise z).",
+                          "Combien de pièces le générateur dessine pour ce cas (chacune d'un autre bruit z)."),
+    "design_redraw": ("New noise", "Nouveau bruit"),
+    "help_design_redraw": ("Draw the generator's designs again from fresh noise, for the same case.",
+                           "Redessine les pièces du générateur à partir d'un nouveau bruit, pour le même cas."),
+    "design_out_of_range": ("This case lies outside what the model was trained on (rows {rows}, angles {angle}, "
+                            "volume {volume}): its designs are guesses out of distribution.",
+                            "Ce cas sort de ce que le modèle a vu à l'entraînement (lignes {rows}, angles {angle}, "
+                            "volume {volume}) : ses pièces sont des extrapolations hors distribution."),
+    "design_generated": ("Conditional GAN", "GAN conditionnel"),
+    "design_simp": ("SIMP, same case", "SIMP, même cas"),
+    "design_simp_iter": ("SIMP · iteration {it}", "SIMP · itération {it}"),
+    "design_simp_done": ("SIMP · final ({it} iterations)", "SIMP · final ({it} itérations)"),
+    "design_simp_caption": ("Compliance C = {c} · volume {vf} · {s} s", "Souplesse C = {c} · volume {vf} · {s} s"),
+    "design_g_caption": ("C = {c} · CE = {ce} %", "C = {c} · CE = {ce} %"),
+    "design_table": ("Cases tried", "Cas essayés"),
+    "design_col_row": ("Row", "Ligne"),
+    "design_col_angle": ("Angle", "Angle"),
+    "design_col_volume": ("Volume", "Volume"),
+    "design_col_simp": ("C of SIMP", "C de SIMP"),
+    "design_col_median_ce": ("Median CE of G", "CE médiane de G"),
+    "design_col_best_ce": ("Best CE of G", "Meilleure CE de G"),
+    "design_col_in_range": ("Trained range", "Domaine entraîné"),
 }
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from mechgan.config import PARAMS, TrainConfig
 
+from app import share
 from app.save_box import save_box
 from app.state import N, T, kept, labeller, lang
 from app.worker import Snapshot, Worker
@@ -108,16 +109,20 @@ def controls(worker: Worker, snap: Snapshot) -> TrainConfig | None:
     with st.sidebar:
         st.subheader(T("hyperparameters"))
         st.caption(T("live_hint"))
+        shown = share.shown_controls(CONTROLS)
         for group in ("model", "training"):
-            with st.expander(T(f"group_{group}"), expanded=True):
-                for name in CONTROLS:
-                    if PARAMS[name].group == group:
+            names = [n for n in shown if PARAMS[n].group == group]
+            if names:
+                with st.expander(T(f"group_{group}"), expanded=True):
+                    for name in names:
                         _control(name, worker)
     try:
-        return wanted_config(running_config(snap) or TrainConfig())
+        wanted = wanted_config(running_config(snap) or TrainConfig())
     except ValueError as e:
         st.sidebar.error(T("bad_setting", error=e))
         return None
+    share.share_box(wanted, CONTROLS)
+    return wanted
 
 
 def _command(worker: Worker, command: str, *args) -> int:

@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from app import lab_controls, lab_views
+from app import lab_controls, lab_views, share
 from app.state import T, default_config, guarded, kept, labeller, registry, session_key
 
 BUILDING_S = 2.0
@@ -91,7 +91,7 @@ def page() -> None:
     ss = st.session_state
     reg = registry()
     key = session_key()
-    lab_controls.init_values(default_config())
+    lab_controls.init_values(share.starting_config(default_config(), lab_controls.CONTROLS))
     designs = ss.get("lab_designs")  # the student's own designs, set on the Data page
     switched = ss.pop("lab_designs_switched", False)
     worker, new = reg.worker(key, lab_controls.wanted_config(default_config()), designs)

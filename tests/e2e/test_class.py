@@ -34,8 +34,9 @@ VISIBLE_TEXT = """() => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const el = node.parentElement;
         if (!el || el.closest('[data-testid="stIconMaterial"], [data-testid="stSkipLink"], script, style')) continue;
-        const box = el.getBoundingClientRect();
-        if (box.width > 2 && box.height > 2 && getComputedStyle(el).visibility !== 'hidden') parts.push(node.data);
+        const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+        if (style.fontFamily.includes('Material')) continue;
+        if (box.width > 2 && box.height > 2 && style.visibility !== 'hidden') parts.push(node.data);
     }
     return parts.join(' ');
 }"""
@@ -98,7 +99,8 @@ class Student:
         for key in ("page_data", "page_architectures", "page_runs"):
             open_page(self.page, self.t(key))
             self.page.wait_for_timeout(1500)
-            self.page.locator('[data-testid="stSpinner"]').wait_for(state="detached", timeout=60_000)
+            for busy in ("stSpinner", "stStatusWidget"):  # the page drawn to its end
+                self.page.locator(f'[data-testid="{busy}"]').wait_for(state="detached", timeout=90_000)
             self.sees_no_error(key)
             if self.lang == "fr":
                 self.reads_only_french(key)

@@ -1,0 +1,95 @@
+"""Settings as links, as TensorFlow Playground shares them: a student's link, a teacher's class link.
+
+A link's query parameters give a new tab its starting settings (any Lab
+control, e.g. ``?lr_g=5e-07&nf=8``) and, with ``show=lr_g,lr_d``, the only
+controls its sidebar draws; the other settings stay at the link's values or
+the server's defaults (``MECHGAN_DEFAULTS``).  Nothing is stored on the
+server: a teacher makes a class link without a restart.
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from mechgan.config import DEFAULTS, PARAMS, TrainConfig
+
+from app.i18n import text
+from app.state import T, kept, lang
+
+SHOWN = "shown_controls"
+
+
+def _parse(name: str, raw: str):
+    kind = type(getattr(DEFAULTS, name))
+    value = kind(float(raw)) if kind is int else kind(raw)
+    PARAMS[name].check(name, value)
+    return value
+
+
+def starting_config(base: TrainConfig, controls: tuple[str, ...]) -> TrainConfig:
+    """``base`` with the link's settings; a setting the link spells wrong is named in a warning."""
+    query, changes, wrong = st.query_params, {}, []
+    for name in controls:
+        if name in query:
+            try:
+                changes[name] = _parse(name, query[name])
+            except ValueError:
+                wrong.append(name)
+    if wrong:
+        st.sidebar.warning(T("link_wrong", fields=", ".join(wrong)), icon=":material/link_off:")
+    return base.with_changes(**changes)
+
+
+def shown_controls(controls: tuple[str, ...]) -> tuple[str, ...]:
+    """The controls this tab shows: the link's ``show=`` list, kept for the session (a page switch
+    drops the query)."""
+    ss = st.session_state
+    if SHOWN not in ss:
+        asked = [n for n in st.query_params.get("show", "").split(",") if n in controls]
+        ss[SHOWN] = tuple(asked) or controls
+    return ss[SHOWN]
+
+
+def link(config: TrainConfig, controls: tuple[str, ...], show: tuple[str, ...] = ()) -> str:
+    """The Lab's address with ``config``'s control values (and the controls to show, if given)."""
+    base = (st.context.url or "").split("?")[0]
+    query = {"lang": lang(), **{n: _written(getattr(config, n)) for n in controls}}
+    if show:
+        query["show"] = ",".join(show)
+    return f"{base}?{urlencode(query)}"
+
+
+def _written(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def notebook(config: TrainConfig) -> str:
+    """The lines that train the same run from a notebook with the mechgan package."""
+    changed = ", ".join(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config)
+                        if getattr(config, f.name) != f.default)
+    return "\n".join((
+        "import tensorflow as tf",
+        "from mechgan.config import TrainConfig",
+        "from mechgan.data import load_designs",
+        "from mechgan.training import train, generate_and_save",
+        "",
+        f"config = TrainConfig({changed})",
+        "trainer = train(load_designs(), steps=1200, config=config)  # train_step, 1,200 times",
+        f"generate_and_save(trainer, tf.random.normal([16, {config.latent_dim}]), \"grid.png\")",
+    ))
+
+
+def share_box(config: TrainConfig, controls: tuple[str, ...]) -> None:
+    """The sidebar's links and notebook lines for the settings the controls ask for."""
+    language = lang()
+    with st.sidebar.expander(T("share"), icon=":material/share:"):
+        st.caption(T("share_student"))
+        st.code(link(config, controls), language=None, wrap_lines=True)
+        st.caption(T("share_teacher"))
+        show = st.multiselect(T("share_show"), controls, format_func=lambda n: text(f"ctl_{n}", language),
+                              placeholder=T("share_show_all"), **kept("share_show", []))
+        st.code(link(config, controls, tuple(show)), language=None, wrap_lines=True)
+        st.caption(T("share_notebook"))
+        st.code(notebook(config), language="python")

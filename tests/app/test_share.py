@@ -1,0 +1,62 @@
+"""Settings as links: a class link shows only its controls with its values; a notebook box that trains the same run."""
+from __future__ import annotations
+
+from mechgan.config import PARAMS, TrainConfig
+
+from app.share import notebook
+
+from lab_helpers import MAIN, ready, wait_until, widget_key, worker_of
+
+
+def _open(query: dict):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(MAIN, default_timeout=120)
+    at.session_state["lang"] = "en"
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    wait_until(at, ready, 300, "the worker to build")
+    return at
+
+
+def _stop(at) -> None:
+    worker = worker_of(at)
+    worker.send("stop")
+    worker.join(30)
+
+
+def test_a_class_link_shows_only_its_controls_with_its_values():
+    at = _open({"lr_g": "5e-07", "lr_d": "0.002", "nf": "8", "show": "lr_g,lr_d"})
+    try:
+        sliders = {s.key for s in at.sidebar.select_slider}
+        assert sliders == {widget_key("cfg_lr_g"), widget_key("cfg_lr_d")}
+        assert not at.sidebar.selectbox(key=widget_key("preset")).value  # the preset picker stays
+        assert at.select_slider(key=widget_key("cfg_lr_g")).value == 5e-7
+        config = worker_of(at).snapshot().config
+        assert (config.lr_g, config.lr_d, config.nf) == (5e-7, 2e-3, 8)  # hidden nf: the link's value
+        assert not at.exception and not at.warning
+    finally:
+        _stop(at)
+
+
+def test_a_wrong_link_value_is_named_and_the_default_kept():
+    at = _open({"lr_g": "12", "k_d": "two"})
+    try:
+        warning = " ".join(w.value for w in at.sidebar.warning)
+        assert "lr_g" in warning and "k_d" in warning
+        config = worker_of(at).snapshot().config
+        assert (config.lr_g, config.k_d) == (TrainConfig().lr_g, TrainConfig().k_d)
+        assert len(at.sidebar.select_slider) == sum(1 for p in PARAMS.values() if p.group and p.steps)
+    finally:
+        _stop(at)
+
+
+def test_the_notebook_lines_rebuild_the_same_config():
+    config = TrainConfig(nf=8, lr_g=5e-7, loss="hinge", speck_weight=0.0)
+    code = notebook(config)
+    setup = code.split("trainer = ")[0]  # the training itself is the package's, tested elsewhere
+    scope: dict = {}
+    exec(setup, scope)  # noqa: S102 - our own generated code
+    assert scope["config"] == config
+    assert "train(load_designs(), steps=" in code and "generate_and_save(trainer" in code
