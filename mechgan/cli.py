@@ -11,15 +11,17 @@ def _dataset_build(args: argparse.Namespace) -> int:
 
     from mechgan import data, dataset_builder
 
-    out = Path(args.out) if args.out else data.DATASET_PATH
-    work = Path(args.work) if args.work else Path("build") / f"dataset-seed{args.seed}"
+    default_out = data.DATASET_PATH if args.family == "shipped" else dataset_builder.OOD_DATASET_PATH
+    out = Path(args.out) if args.out else default_out
+    work = Path(args.work) if args.work else Path("build") / f"dataset-{args.family}-seed{args.seed}"
     bar = tqdm(total=args.n, unit="design", desc="topology optimization")
 
     def progress(done: int, total: int) -> None:
         bar.n = done
         bar.refresh()
 
-    meta = dataset_builder.build(args.n, args.seed, out, work, args.workers, progress)
+    meta = dataset_builder.build(args.n, args.seed, out, work, args.workers, progress,
+                                 family=dataset_builder.FAMILIES[args.family])
     bar.close()
     print(f"wrote {meta['n']} designs to {out} ({meta['candidates']} runs, "
           f"{meta['discarded']} discarded as not one connected piece touching support and load)")
@@ -199,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="output .npz (default: the shipped dataset)")
     b.add_argument("--work", help="folder of finished chunks, for resuming")
     b.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    b.add_argument("--family", choices=("shipped", "ood"), default="shipped",
+                   help="cases of the shipped set, or the out-of-distribution test set "
+                        "(default output: assets/designs_ood.npz)")
     b.set_defaults(func=_dataset_build)
     i = ds_sub.add_parser("info", help="count and material-level summary")
     i.add_argument("path", nargs="?", help="a dataset file (default: the shipped one)")

@@ -34,18 +34,42 @@ class SpecFamily:
     volfrac_min: float = 0.30
     volfrac_max: float = 0.50
 
+    def draw(self, rng: np.random.Generator) -> tuple[int, float, float]:
+        row = int(rng.integers(self.row_min, self.row_max + 1))
+        return row, float(rng.uniform(-self.angle_max_deg, self.angle_max_deg)), \
+            float(rng.uniform(self.volfrac_min, self.volfrac_max))
+
+
+@dataclass(frozen=True)
+class OutOfDistributionFamily:
+    """Cases outside the shipped family on all three axes at once: loads a few rows beyond
+    its band (above or below), steeper angles either way, thinner or heavier designs."""
+
+    row_bands: tuple = ((2, 9), (41, 48))
+    angle_min_deg: float = 40.0  # |angle| between these two
+    angle_max_deg: float = 60.0
+    volfrac_bands: tuple = ((0.25, 0.30), (0.50, 0.55))
+
+    def draw(self, rng: np.random.Generator) -> tuple[int, float, float]:
+        lo, hi = self.row_bands[rng.integers(len(self.row_bands))]
+        row = int(rng.integers(lo, hi + 1))
+        angle = rng.choice((-1.0, 1.0)) * rng.uniform(self.angle_min_deg, self.angle_max_deg)
+        vlo, vhi = self.volfrac_bands[rng.integers(len(self.volfrac_bands))]
+        return row, float(angle), float(rng.uniform(vlo, vhi))
+
 
 FAMILY = SpecFamily()
+OOD_FAMILY = OutOfDistributionFamily()
+FAMILIES = {"shipped": FAMILY, "ood": OOD_FAMILY}
+# The out-of-distribution test set of conditional models, shipped beside assets/designs.npz.
+OOD_DATASET_PATH = Path(__file__).resolve().parent.parent / "assets" / "designs_ood.npz"
 
 
-def candidate_params(seed: int, index: int, family: SpecFamily = FAMILY) -> tuple[int, float, float]:
+def candidate_params(seed: int, index: int, family=FAMILY) -> tuple[int, float, float]:
     """(load row, angle in degrees, target volume fraction) of one candidate, rounded so
     that the stored values regenerate it exactly."""
-    rng = np.random.default_rng([seed, index])
-    row = int(rng.integers(family.row_min, family.row_max + 1))
-    angle = round(float(rng.uniform(-family.angle_max_deg, family.angle_max_deg)), 2)
-    volfrac = round(float(rng.uniform(family.volfrac_min, family.volfrac_max)), 4)
-    return row, angle, volfrac
+    row, angle, volfrac = family.draw(np.random.default_rng([seed, index]))
+    return row, round(angle, 2), round(volfrac, 4)
 
 
 def is_valid_design(design: np.ndarray, load_row: int) -> bool:
@@ -57,8 +81,8 @@ def is_valid_design(design: np.ndarray, load_row: int) -> bool:
     return bool(design[:, 0].any() and design[rows, -1].any())
 
 
-def run_candidate(seed: int, index: int) -> dict:
-    row, angle, volfrac = candidate_params(seed, index)
+def run_candidate(seed: int, index: int, family=FAMILY) -> dict:
+    row, angle, volfrac = candidate_params(seed, index, family)
     res = topopt.optimize(topopt.LoadCase(row, angle), volfrac)
     return dict(index=index, row=row, angle=angle, volfrac_target=volfrac,
                 volfrac=float(res.design.mean()), compliance=res.compliance,
@@ -66,12 +90,12 @@ def run_candidate(seed: int, index: int) -> dict:
                 bits=np.packbits(res.design.ravel()))
 
 
-def _run_chunk(args: tuple[int, int, int, str]) -> int:
+def _run_chunk(args: tuple) -> int:
     """Compute one chunk unless it is already on disk; return its number of valid designs."""
-    seed, chunk, size, work = args
+    seed, chunk, size, work, family = args
     path = Path(work) / f"chunk_{chunk:06d}.npz"
     if not path.exists():
-        runs = [run_candidate(seed, i) for i in range(chunk * size, (chunk + 1) * size)]
+        runs = [run_candidate(seed, i, family) for i in range(chunk * size, (chunk + 1) * size)]
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, **{k: np.array([r[k] for r in runs]) for k in runs[0]})
         os.replace(tmp, path)
@@ -92,9 +116,9 @@ def _load_chunks(work: Path) -> dict[str, np.ndarray]:
 
 
 def build(n: int, seed: int, out: Path, work: Path, workers: int | None = None,
-          progress=None, chunk: int = CHUNK) -> dict:
-    """Build (or resume) ``n`` valid designs; write ``out``; return a summary."""
-    _claim_work_dir(work, seed, chunk)
+          progress=None, chunk: int = CHUNK, family=FAMILY) -> dict:
+    """Build (or resume) ``n`` valid designs of ``family``; write ``out``; return a summary."""
+    _claim_work_dir(work, seed, chunk, family)
     workers = workers or os.cpu_count() or 1
     # One BLAS thread per worker process: the workers already fill the cores.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -108,21 +132,21 @@ def build(n: int, seed: int, out: Path, work: Path, workers: int | None = None,
             break
         first = len(done["valid"]) // chunk if done else 0
         missing = int(np.ceil((n - valid) * 1.05 / chunk)) + 1
-        jobs = [(seed, c, chunk, str(work)) for c in range(first, first + missing)]
+        jobs = [(seed, c, chunk, str(work), family) for c in range(first, first + missing)]
         with mp.get_context("spawn").Pool(workers) as pool:
             for new in pool.imap_unordered(_run_chunk, jobs):
                 valid += new
                 if progress:
                     progress(min(valid, n), n)
-    return _write(done, n, seed, out)
+    return _write(done, n, seed, out, family)
 
 
-def _claim_work_dir(work: Path, seed: int, chunk: int) -> None:
+def _claim_work_dir(work: Path, seed: int, chunk: int, family=FAMILY) -> None:
     """Record what the chunks in ``work`` belong to; refuse to mix two builds."""
     work.mkdir(parents=True, exist_ok=True)
     stamp = work / "build.json"
     mine = {"seed": seed, "chunk": chunk, "settings": asdict(topopt.SimpSettings()),
-            "family": asdict(FAMILY)}
+            "family": _family_json(family)}
     if stamp.exists():
         theirs = json.loads(stamp.read_text())
         if theirs != mine:
@@ -132,12 +156,17 @@ def _claim_work_dir(work: Path, seed: int, chunk: int) -> None:
         stamp.write_text(json.dumps(mine))
 
 
-def _write(done: dict[str, np.ndarray], n: int, seed: int, out: Path) -> dict:
+def _family_json(family) -> dict:
+    """The family as the build stamp and the dataset's meta store it (tuples as JSON lists)."""
+    return json.loads(json.dumps(asdict(family)))
+
+
+def _write(done: dict[str, np.ndarray], n: int, seed: int, out: Path, family=FAMILY) -> dict:
     keep = np.flatnonzero(done["valid"])[:n]
     last = int(done["index"][keep[-1]])
     discarded = int((~done["valid"][: last + 1]).sum())
     meta = dict(seed=seed, n=n, candidates=last + 1, discarded=discarded,
-                family=asdict(FAMILY), settings=asdict(topopt.SimpSettings()),
+                family=_family_json(family), settings=asdict(topopt.SimpSettings()),
                 shape=[50, 50])
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp.npz")
