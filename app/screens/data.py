@@ -41,7 +41,7 @@ def _figure(designs: np.ndarray, part: str, seed: int, count: int) -> go.Figure:
     pick = np.random.default_rng(seed).choice(len(designs), min(size, len(designs)), replace=False)
     if part == "overlay":
         return figures.overlay(designs[pick], title=T("fig_overlay", count=len(pick)))
-    titles = [f"#{i} · {number(designs[i].mean(), lang(), '.0%')}" for i in pick]
+    titles = [f"#{i} · {_percent(designs[i].mean())}" for i in pick]
     return figures.designs_grid(designs[pick], cols=8, titles=titles)
 
 
@@ -57,11 +57,17 @@ def _load_cases(language: str) -> go.Figure:
                               yaxis=T("row_axis"))
 
 
+def _percent(share: float) -> str:
+    """``share`` as a whole percentage, with French's space before the sign."""
+    written = number(share, lang(), ".0%")
+    return written.replace("%", "\u202f%") if lang() == "fr" else written
+
+
 def _material(designs: np.ndarray) -> dict[str, str]:
-    """Count and material level of ``designs`` as the page writes them (decimal commas in French)."""
+    """Count and material level of ``designs`` as the page writes them (grouped digits, French spacing)."""
     return dict(count=f"{len(designs):,}".replace(",", " "),
-                material=number(data.material_level(designs).mean(), lang(), ".0f"),
-                pixels=number(designs[0].size, lang()), share=number(designs.mean(), lang(), ".0%"))
+                material=number(data.material_level(designs).mean(), lang(), ",.0f"),
+                pixels=number(designs[0].size, lang()), share=_percent(designs.mean()))
 
 
 def summary(designs: np.ndarray, figure: FigureOf, caption: str, key: str = "") -> DeltaGenerator:

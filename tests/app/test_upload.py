@@ -127,8 +127,9 @@ def test_the_confirmation_names_the_reading_and_the_material_in_french():
         _upload(at, "mine.npy", npy(OWN * np.float32(0.6) + np.float32(0.2)))
         level = data.material_level(OWN).mean()
         shown = [i.value for i in at.info if i.value.startswith("Lu comme")]
-        assert shown == [f"Lu comme réels seuillés à 0,5 : {MIN_DESIGNS} pièces, en moyenne {level:.0f} pixels de "
-                         f"matière sur 2\u202f500 ({OWN.mean():.0%})."]
+        level = f"{level:,.0f}".replace(",", "\u202f")
+        assert shown == [f"Lu comme réels seuillés à 0,5 : {MIN_DESIGNS} pièces, en moyenne {level} pixels de "
+                         f"matière sur 2\u202f500 ({100 * OWN.mean():.0f}\u202f%)."]
         assert any(c.value.startswith(f"Chaque pixel montre la part de vos pièces") and f"Vos {MIN_DESIGNS} pièces"
                    in c.value for c in at.caption)
         assert worker_of(at).snapshot().iteration == 0  # nothing to lose: no question asked
