@@ -18,6 +18,7 @@ import concurrent.futures
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -38,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 MAX_STUDENTS = 60
 MAX_SECONDS = 600
 TARGETS = {"health_max_s": 1.0, "refresh_p95_s": 2.0, "memory_over_baseline": 0.10, "live_after": 0}
-LIVE_RUNS = re.compile(r"(\d+) live runs")
+LIVE_RUNS = re.compile(r"runs open (\d+)")  # the Lab sidebar's server line, in English
 
 
 # ------------------------------------------------------------------ one browser tab
@@ -52,6 +53,8 @@ class Tab:
         self.page_hash = ""
         self.fragments: dict[str, float] = {}  # fragment id -> seconds between its reruns
         self.buttons: dict[str, bool] = {}  # widget id -> enabled
+        self.inputs: dict[str, str] = {}  # text input's widget id -> id (found by key, as buttons)
+        self.successes: list[str] = []
         self.metrics: dict[str, str] = {}  # label -> value shown
         self.texts: list[str] = []
         self.errors: list[str] = []
@@ -75,6 +78,15 @@ class Tab:
                 return widget_id, enabled
         raise LookupError(f"no button {key!r} on the page (keys: {list(self.buttons)})")
 
+    async def save(self, name: str) -> bool:
+        """Type ``name`` in the Save box and press Save, as a student does; True when it says saved."""
+        field_id = next((i for i in self.inputs if i.endswith("-run_name")), None)
+        if field_id is None:
+            raise LookupError("no run-name field on the page")
+        self.successes.clear()
+        await self.rerun(click=self.button("btn_save")[0], text={field_id: name})
+        return bool(self.successes)
+
     async def live(self) -> float:
         """Rerun the live fragment, as the page's timer does; seconds it took."""
         if not self.fragments:
@@ -94,8 +106,10 @@ class Tab:
         await self.rerun(click=self.button(key)[0])
         return time.perf_counter() - start
 
-    async def rerun(self, click: str = "", fragment: str = "", timeout: float = 120.0) -> float:
-        """One script (or fragment) run, optionally clicking a button; seconds until it finished."""
+    async def rerun(self, click: str = "", fragment: str = "", timeout: float = 120.0,
+                    text: dict[str, str] | None = None) -> float:
+        """One script (or fragment) run, optionally clicking a button and typing ``text`` (widget id ->
+        value); seconds until it finished."""
         msg = BackMsg()
         state = msg.rerun_script
         state.page_script_hash = self.page_hash
@@ -106,6 +120,9 @@ class Tab:
             widget = state.widget_states.widgets.add()
             widget.id = click
             widget.trigger_value = True
+        for widget_id, value in (text or {}).items():
+            typed = state.widget_states.widgets.add()
+            typed.id, typed.string_value = widget_id, value
         self.texts.clear()
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
@@ -133,6 +150,10 @@ class Tab:
         kind = element.WhichOneof("type")
         if kind == "button":
             self.buttons[element.button.id] = not element.button.disabled
+        elif kind == "text_input":
+            self.inputs[element.text_input.id] = element.text_input.id
+        elif kind == "alert" and element.alert.format == Alert.SUCCESS:
+            self.successes.append(element.alert.body)
         elif kind == "metric":
             self.metrics[element.metric.label] = element.metric.body
         elif kind == "markdown":
@@ -160,6 +181,7 @@ class StudentResult:
     moving: tuple[float, int] | None = None  # (seconds after Play, iteration) when the counter first moved
     queued: bool = False  # saw "waiting, position k" at least once
     compiling: bool = False  # saw "compiling the step…" (the first Play) at least once
+    saved: bool = False  # the Save box said "saved" (when the student was asked to save)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -177,8 +199,9 @@ class StudentResult:
         return (self.last_iteration - self.moving[1]) / (self.train_seconds - self.moving[0])
 
 
-async def student(port: int, seconds: float, result: StudentResult) -> None:
-    """Open the Lab, press Play, keep the page live for ``seconds``, close the tab."""
+async def student(port: int, seconds: float, result: StudentResult, save_as: str = "") -> None:
+    """Open the Lab, press Play, keep the page live for ``seconds``, save the run as ``save_as`` (if
+    given), close the tab."""
     tab = Tab(port)
     try:
         result.load_s = await tab.open()
@@ -195,6 +218,8 @@ async def student(port: int, seconds: float, result: StudentResult) -> None:
                 result.train_seconds = time.perf_counter() - played
                 if result.moving is None and result.last_iteration > result.first_iteration:
                     result.moving = (result.train_seconds, result.last_iteration)
+        if save_as and (tab.iteration() or 0) > 0:
+            result.saved = await tab.save(save_as)
     except Exception as e:  # reported, never raised: one bad tab must not hide the others
         result.errors.append(f"{type(e).__name__}: {e}")
     finally:
@@ -343,7 +368,7 @@ class Report:
         ]
 
 
-async def _sample(port: int, pid: int, health: list[float], rss: list[float], stop: asyncio.Event) -> None:
+async def sample_server(port: int, pid: int, health: list[float], rss: list[float], stop: asyncio.Event) -> None:
     while not stop.is_set():
         health.append(await asyncio.to_thread(health_latency, port))
         rss.append(rss_mb(pid))
@@ -353,7 +378,7 @@ async def _sample(port: int, pid: int, health: list[float], rss: list[float], st
             pass
 
 
-async def _settle(pid: int, seconds: float) -> float:
+async def settle_rss(pid: int, seconds: float) -> float:
     """Wait for the cleanup, then the mean RSS over a few seconds."""
     await asyncio.sleep(seconds)
     samples = []
@@ -363,30 +388,41 @@ async def _settle(pid: int, seconds: float) -> float:
     return float(np.mean(samples))
 
 
-async def _drive(server: Server, report: Report, idle_wait: float, stagger: float) -> None:
+async def warm_up(server: Server, idle_wait: float) -> tuple[float, list[str]]:
+    """One student imports TensorFlow and loads the data (part of any baseline); then the settled RSS."""
     warm = StudentResult()
-    await student(server.port, 5.0, warm)  # imports TensorFlow, loads data: part of the baseline
-    report.errors += [f"warm-up: {e}" for e in warm.errors]
-    report.baseline_mb = await _settle(server.proc.pid, idle_wait)
+    await student(server.port, 5.0, warm)
+    return await settle_rss(server.proc.pid, idle_wait), [f"warm-up: {e}" for e in warm.errors]
 
-    health: list[float] = []
-    rss: list[float] = []
-    stop = asyncio.Event()
-    sampler = asyncio.create_task(_sample(server.port, server.proc.pid, health, rss, stop))
-    results = [StudentResult() for _ in range(report.students)]
+
+async def wave(port: int, students: int, seconds: float, stagger: float, save_prefix: str = "",
+               errors: list[str] | None = None) -> list[StudentResult]:
+    """``students`` tabs, ``stagger`` s apart, each Play for ``seconds`` (then a save if ``save_prefix``)."""
+    results = [StudentResult() for _ in range(students)]
 
     async def late(i: int) -> None:
         await asyncio.sleep(i * stagger)
-        await student(server.port, report.seconds, results[i])
+        await student(port, seconds, results[i], f"{save_prefix}{i}" if save_prefix else "")
 
     try:
-        await asyncio.wait_for(asyncio.gather(*(late(i) for i in range(report.students))),
-                               report.seconds + report.students * stagger + 400)
+        await asyncio.wait_for(asyncio.gather(*(late(i) for i in range(students))),
+                               seconds + students * stagger + 400)
     except asyncio.TimeoutError:
-        report.errors.append("the students did not finish in time")
+        (errors if errors is not None else []).append("the students did not finish in time")
+    return results
+
+
+async def _drive(server: Server, report: Report, idle_wait: float, stagger: float) -> None:
+    report.baseline_mb, warm_errors = await warm_up(server, idle_wait)
+    report.errors += warm_errors
+    health: list[float] = []
+    rss: list[float] = []
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(sample_server(server.port, server.proc.pid, health, rss, stop))
+    results = await wave(server.port, report.students, report.seconds, stagger, errors=report.errors)
     stop.set()
     await sampler
-    report.after_mb = await _settle(server.proc.pid, idle_wait)
+    report.after_mb = await settle_rss(server.proc.pid, idle_wait)
     report.live_after = await count_live_workers(server.port)
 
     refresh = np.concatenate([r.refresh_s for r in results if r.refresh_s] or [[np.nan]])
@@ -413,34 +449,46 @@ def _run_apart(make_coroutine) -> None:
         pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
+def serve(drive, budget: float, idle_pause_s: float = 12.0, idle_free_s: float = 12.0,
+          max_training: int | None = None, slice_s: float | None = None, log_path: Path | None = None,
+          defaults: dict | None = None, env: dict[str, str] | None = None) -> tuple[float, list[str], bool]:
+    """Start a server on a fresh runs folder, ``await drive(server, idle_wait)`` within ``budget`` s, stop it.
+    Returns (start-up seconds, errors, whether the server log holds a traceback)."""
+    runs_dir = Path(tempfile.mkdtemp(prefix="mechgan-load-runs-"))
+    server_env = {"MECHGAN_RUNS_DIR": str(runs_dir), "MECHGAN_IDLE_PAUSE_S": str(idle_pause_s),
+                  "MECHGAN_IDLE_FREE_S": str(idle_free_s), "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    if max_training:
+        server_env["MECHGAN_MAX_TRAINING"] = str(max_training)
+    if slice_s:
+        server_env["MECHGAN_SLICE_S"] = str(slice_s)
+    if defaults:
+        server_env["MECHGAN_DEFAULTS"] = json.dumps(defaults)
+    log_path = log_path or runs_dir.parent / f"{runs_dir.name}.log"
+    server = Server(server_env, log_path)
+    startup, errors = float("nan"), []
+    try:
+        startup = server.wait_healthy()
+        _run_apart(lambda: asyncio.wait_for(drive(server, idle_free_s + idle_pause_s + 4), budget))
+    except asyncio.TimeoutError:
+        errors.append(f"the load test did not finish within its {budget:.0f} s budget")
+    finally:
+        server.stop()
+        shutil.rmtree(runs_dir, ignore_errors=True)
+    return startup, errors, "Traceback" in log_path.read_text()
+
+
 def run(students: int, seconds: float, idle_pause_s: float = 12.0, idle_free_s: float = 12.0,
         max_training: int | None = None, slice_s: float | None = None, stagger_s: float = 0.25,
         log_path: Path | None = None, defaults: dict | None = None) -> Report:
     """Start a server, run the class against it, stop it; every figure in a :class:`Report`."""
     students = max(1, min(students, MAX_STUDENTS))
     seconds = max(1.0, min(seconds, MAX_SECONDS))
-    runs_dir = Path(tempfile.mkdtemp(prefix="mechgan-load-runs-"))
-    env = {"MECHGAN_RUNS_DIR": str(runs_dir), "MECHGAN_IDLE_PAUSE_S": str(idle_pause_s),
-           "MECHGAN_IDLE_FREE_S": str(idle_free_s), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    if max_training:
-        env["MECHGAN_MAX_TRAINING"] = str(max_training)
-    if slice_s:
-        env["MECHGAN_SLICE_S"] = str(slice_s)
-    if defaults:
-        env["MECHGAN_DEFAULTS"] = json.dumps(defaults)
-    log_path = log_path or runs_dir.parent / f"{runs_dir.name}.log"
     report = Report(students, seconds)
-    server = Server(env, log_path)
-    try:
-        report.startup_s = server.wait_healthy()
-        budget = seconds + students * stagger_s + 2 * idle_free_s + 900
-        _run_apart(lambda: asyncio.wait_for(_drive(server, report, idle_free_s + idle_pause_s + 4, stagger_s),
-                                            budget))
-    except asyncio.TimeoutError:
-        report.errors.append(f"the load test did not finish within its {budget:.0f} s budget")
-    finally:
-        server.stop()
-    report.traceback_in_log = "Traceback" in log_path.read_text()
+    budget = seconds + students * stagger_s + 2 * idle_free_s + 900
+    report.startup_s, errors, report.traceback_in_log = serve(
+        lambda server, idle_wait: _drive(server, report, idle_wait, stagger_s), budget, idle_pause_s, idle_free_s,
+        max_training, slice_s, log_path, defaults)
+    report.errors += errors
     return report
 
 

@@ -316,16 +316,20 @@ def initialize_weights(layers: tuple, input_shape: tuple, seed: int | None = Non
 
 def initialize_weights_generator(nf: int = DEFAULTS.nf, latent_dim: int = DEFAULTS.latent_dim,
                                  architecture: str = DEFAULTS.architecture,
-                                 seed: int | None = None) -> Weights:
-    """The generator's weights and biases (the tutorial ignores ``nf``: its widths are fixed)."""
-    return initialize_weights(generator_layers(architecture, nf, latent_dim), (latent_dim,), seed)
+                                 seed: int | None = None, condition_dim: int = 0) -> Weights:
+    """The generator's weights and biases (the tutorial ignores ``nf``: its widths are fixed).
+
+    A conditional G (``condition_dim`` > 0) reads the noise and the condition side by side:
+    its input is ``latent_dim + condition_dim`` long (see :func:`with_condition`)."""
+    return initialize_weights(generator_layers(architecture, nf, latent_dim), (latent_dim + condition_dim,), seed)
 
 
 def initialize_weights_discriminator(nf: int = DEFAULTS.nf, architecture: str = DEFAULTS.architecture,
-                                     seed: int | None = None) -> Weights:
+                                     seed: int | None = None, condition_dim: int = 0) -> Weights:
+    """A conditional D (``condition_dim`` > 0) sees the condition as constant image channels."""
     layers = discriminator_layers(architecture, nf)
     size = NATIVE_SIZE[architecture]
-    return initialize_weights(layers, (size, size, 1), seed)
+    return initialize_weights(layers, (size, size, 1 + condition_dim), seed)
 
 
 def _run(x, weights: Weights, training: bool, rng) -> tf.Tensor:
@@ -343,6 +347,17 @@ def generator(noise, weights: Weights, training: bool = False, rng: tf.random.Ge
 def discriminator(images, weights: Weights, training: bool = False, rng: tf.random.Generator | None = None):
     """Images (n, s, s, 1) in [-1, 1] -> logits (n, 1); ``rng`` makes dropout reproducible."""
     return _run(images, weights, training, rng)
+
+
+def with_condition(images, condition) -> tf.Tensor:
+    """Images (n, s, s, 1) with each sample's condition (n, k) appended as k constant channels: D(x, c)'s input.
+
+    ``condition`` None leaves the images as they are (an unconditional D).
+    """
+    if condition is None:
+        return images
+    maps = tf.ones_like(images) * tf.reshape(tf.cast(condition, images.dtype), (-1, 1, 1, condition.shape[-1]))
+    return tf.concat([images, maps], axis=-1)
 
 
 def resize(images, size: int) -> tf.Tensor:
