@@ -166,6 +166,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     from mechgan import metrics, runs
 
+    if args.run.endswith(".npz") or _is_conditional(args):
+        return _evaluate_conditional(args)
     try:
         trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
     except ValueError as e:
@@ -183,6 +185,98 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"FAIL: misses {', '.join(str(metrics.QUALITY_BAR[k]) for k in metrics.bar_failures(report))} "
           f"(bar: {bar})")
     return 1
+
+
+def _is_conditional(args: argparse.Namespace) -> bool:
+    from mechgan import conditional
+
+    try:
+        return conditional.is_conditional_run(_resolve_run(args.run, args.runs_dir))
+    except ValueError:
+        return False
+
+
+def _evaluate_conditional(args: argparse.Namespace) -> int:
+    """Physics against SIMP on the test and out-of-distribution cases, beside nearest-neighbour retrieval."""
+    from mechgan import conditional, physics_metrics
+
+    try:
+        model = (conditional.load_generator(args.run) if args.run.endswith(".npz")
+                 else conditional.load_run(_resolve_run(args.run, args.runs_dir)).generator())
+    except ValueError as e:
+        return _fail(str(e))
+    print(f"physics against SIMP, one design per case (at most {args.n} cases a set):")
+    print(physics_metrics.format_table(conditional.physics_table(model, args.n, args.seed)))
+    return 0
+
+
+def _train_conditional(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from mechgan import conditional, runs
+
+    try:
+        name = runs.sanitize_run_name(args.name)
+        path = Path(args.runs_dir) / name
+        if args.resume:
+            trainer = conditional.load_run(_resolve_run(name, args.runs_dir))
+        elif path.exists():
+            raise ValueError(f"a run named {name!r} exists in {args.runs_dir}: add --resume to continue it, "
+                             "or choose another --name")
+        else:
+            weight = conditional.RECON_WEIGHT if args.recon_weight is None else args.recon_weight
+            trainer = conditional.ConditionalTrainer(_config_from(args), recon_weight=weight)
+    except ValueError as e:
+        return _fail(str(e))
+    bar = tqdm(total=None if args.minutes else args.steps, unit="it", desc=name)
+
+    def progress(rec: dict) -> None:
+        bar.update(1)
+        bar.set_postfix(loss_d=f"{rec['loss_d']:.3f}", loss_g=f"{rec['loss_g']:.3f}")
+        if rec["iteration"] % args.save_every == 0:  # a checkpoint: an interrupted training keeps its run
+            conditional.save_run(trainer, name, args.runs_dir, overwrite=True)
+
+    try:
+        conditional.train(trainer, args.minutes, args.steps, progress)
+    except KeyboardInterrupt:
+        print("\ninterrupted: saving the run so far", file=sys.stderr)
+    finally:
+        bar.close()
+    path = conditional.save_run(trainer, name, args.runs_dir, overwrite=True)
+    print(f"saved {trainer.iteration} iterations ({trainer.history[-1]['seconds'] / 60:.1f} min of training) to {path}")
+    if args.export:
+        print(f"wrote the generator to {trainer.generator().save(args.export)}")
+    return 0 if trainer.status == "ok" else 1
+
+
+def _design(args: argparse.Namespace) -> int:
+    import warnings
+
+    import numpy as np
+
+    from mechgan import specification
+    from mechgan.dataset_builder import FAMILY as F
+
+    try:  # before TensorFlow loads: a nonsense case costs a line, not seconds
+        specification.check_case(args.row, args.angle, args.volume)
+        if args.n < 1:
+            raise ValueError(f"--n must be at least 1, got {args.n}")
+        if not args.out.endswith(".npy"):
+            raise ValueError(f"--out must name a .npy file, got {args.out!r}")
+        from mechgan import conditional
+
+        model = (conditional.load_run(_resolve_run(args.run, args.runs_dir)).generator() if args.run
+                 else conditional.load_generator())
+    except ValueError as e:
+        return _fail(str(e))
+    if not specification.in_trained_ranges(int(args.row), args.angle, args.volume):
+        warnings.warn(f"this load case lies outside the trained ranges (rows {F.row_min}-{F.row_max}, angles "
+                      f"within +-{F.angle_max_deg:g} degrees, volume {F.volfrac_min:g}-{F.volfrac_max:g}): "
+                      "the designs are out-of-distribution guesses", stacklevel=1)
+    designs = model.design(int(args.row), args.angle, args.volume, args.n, args.seed)
+    np.save(args.out, designs)
+    print(f"wrote {args.n} designs ({designs.shape}, bool) to {args.out}")
+    return 0
 
 
 def _fail(message: str) -> int:
@@ -209,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("path", nargs="?", help="a dataset file (default: the shipped one)")
     i.set_defaults(func=_dataset_info)
     _add_run_commands(sub)
+    _add_conditional_commands(sub)
     return parser
 
 
@@ -229,14 +324,44 @@ def _add_run_commands(sub) -> None:
     s.add_argument("--seed", type=int, default=0, help="seed of the noise")
     s.add_argument("--runs-dir", default="runs")
     s.set_defaults(func=_sample)
-    e = sub.add_parser("evaluate", help="quality report of a saved run (exit status 1 below the bar)")
-    e.add_argument("run", help="run folder, or run name under --runs-dir")
+    e = sub.add_parser("evaluate", help="quality report of a saved run (exit status 1 below the bar); "
+                                        "for a conditional run or model (.npz), physics against SIMP")
+    e.add_argument("run", help="run folder, or run name under --runs-dir, or a conditional model .npz")
     e.add_argument("--n", type=int, default=256, help="samples to evaluate (default: %(default)s)")
     e.add_argument("--seed", type=int, default=0, help="seed of the noise")
     e.add_argument("--compliance-samples", type=int, default=32,
                    help="designs whose compliance is solved for the compliance gap; 0 skips it")
     e.add_argument("--runs-dir", default="runs")
     e.set_defaults(func=_evaluate)
+
+
+def _add_conditional_commands(sub) -> None:
+    t = sub.add_parser("train-conditional", help="train a conditional GAN G(z, c), D(x, c) on the shipped "
+                                                  "training split and save the run")
+    t.add_argument("--steps", type=int, default=2000, help="iterations (default: %(default)s)")
+    t.add_argument("--minutes", type=float, help="train for this long instead of --steps")
+    t.add_argument("--name", default="conditional", help="run name (default: %(default)s)")
+    t.add_argument("--runs-dir", default="runs", help="where runs are saved (default: %(default)s)")
+    t.add_argument("--recon-weight", type=float,  # default in mechgan.conditional, which loads TensorFlow
+                   help="weight of G's L1 pull towards the real design of the same case "
+                        "(default: mechgan.conditional.RECON_WEIGHT)")
+    t.add_argument("--save-every", type=int, default=1000, help="checkpoint every this many iterations")
+    t.add_argument("--resume", action="store_true", help="continue the saved run --name (its own settings)")
+    t.add_argument("--export", metavar="FILE.npz", help="also write the generator alone (as shipped in assets/)")
+    _add_config_options(t)
+    t.set_defaults(func=_train_conditional)
+    d = sub.add_parser("design", help="designs for one load case from the conditional model, as an .npy "
+                                      "(N, 50, 50) bool array")
+    d.add_argument("--row", type=float, required=True, help="load node row on the right edge: 0 top, 50 bottom")
+    d.add_argument("--angle", type=float, required=True, help="load direction, degrees from straight down, "
+                                                              "positive towards the free end")
+    d.add_argument("--volume", type=float, required=True, help="target volume fraction, in (0, 1)")
+    d.add_argument("--n", type=int, default=8, help="number of designs (default: %(default)s)")
+    d.add_argument("--out", required=True, help="output .npy file")
+    d.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    d.add_argument("--run", help="a saved conditional run instead of the shipped model")
+    d.add_argument("--runs-dir", default="runs")
+    d.set_defaults(func=_design)
 
 
 def main(argv: list[str] | None = None) -> int:

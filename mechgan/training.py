@@ -27,6 +27,8 @@ from mechgan.optimizers import Optimizer
 FIXED_SAMPLES = 16
 HISTORY_SIZE = 20_000
 RECORD_KEYS = ("iteration", "loss_d", "loss_g", "d_real", "d_fake", "seconds")
+# Settings the compiled updates read as variables (live changes need no retrace).
+VARIABLE_FIELDS = ("label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight")
 
 
 class Trainer:
@@ -35,6 +37,8 @@ class Trainer:
     Thread-safe enough for one thread stepping while another calls ``generate``
     / ``d_scores``: every public method takes the same lock.
     """
+
+    condition_dim = 0  # a conditional run (mechgan.conditional) appends its condition to G's noise
 
     def __init__(self, config: TrainConfig | None = None, designs: np.ndarray | None = None):
         config = config or TrainConfig()
@@ -45,16 +49,16 @@ class Trainer:
         self._designs = _check_designs(data.load_designs() if designs is None else designs)
         self._native = models.NATIVE_SIZE[config.architecture]
         seed = config.seed
-        self._wg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed)
-        self._wd = models.initialize_weights_discriminator(config.nf, config.architecture, seed + 1)
-        self._wg_avg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed)
+        k = self.condition_dim
+        self._wg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed, k)
+        self._wd = models.initialize_weights_discriminator(config.nf, config.architecture, seed + 1, k)
+        self._wg_avg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed, k)
         # training noise and update seeds: numpy, as a tf.random.Generator draw costs ~3 ms of eager Python
         self._rng = np.random.default_rng([seed, 0])
         self._sample_rng = np.random.default_rng([seed, 1])
         self.fixed_noise = np.random.default_rng([seed, 2]).standard_normal(
             (FIXED_SAMPLES, config.latent_dim)).astype(np.float32)
-        self._extra = {k: tf.Variable(float(getattr(config, k)), trainable=False)
-                       for k in ("label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight")}
+        self._extra = {k: tf.Variable(float(getattr(config, k)), trainable=False) for k in VARIABLE_FIELDS}
         self._opt_g = self._optimizer("g")
         self._opt_d = self._optimizer("d")
         # (side, loss, optimizer, input shapes) -> (the shared tf.function, held alive by this run;
@@ -97,19 +101,23 @@ class Trainer:
                     setattr(self, f"_opt_{side}", self._optimizer(side))
                 opt = getattr(self, f"_opt_{side}")
                 opt.set(lr=getattr(new, f"lr_{side}"), beta1=new.beta1, beta2=new.beta2, momentum=new.momentum)
-            for k, var in self._extra.items():
-                var.assign(float(getattr(new, k)))
+            for k in VARIABLE_FIELDS:
+                self._extra[k].assign(float(getattr(new, k)))
 
     # ---------------------------------------------------------- data
 
     def _next_batch(self) -> np.ndarray:
+        """The next batch of real designs, in the models' range."""
+        return data.to_model_range(self._designs[self._next_indices()])
+
+    def _next_indices(self) -> np.ndarray:
         """Batches of a fresh permutation every epoch, a pure function of (seed, batches drawn)."""
         n, size = len(self._designs), self._real_batch_size()
         epoch, pos = divmod(self._batches_drawn, n // size)
         if self._epoch_order is None or self._epoch_order[0] != epoch:
             self._epoch_order = (epoch, np.random.default_rng([self._config.seed, 3, epoch]).permutation(n))
         self._batches_drawn += 1
-        return data.to_model_range(self._designs[self._epoch_order[1][pos * size:(pos + 1) * size]])
+        return self._epoch_order[1][pos * size:(pos + 1) * size]
 
     def _real_batch_size(self) -> int:
         """Real designs per D update: the batch size, or all of a smaller dataset."""
@@ -367,8 +375,9 @@ def _d_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str)
     def d_update(v, reals, noise, seed):
         wg, wd = models.Weights(*g_structure, v["g"]), models.Weights(*d_structure, v["d"])
         rng, extra = _Seeds(seed), v["extra"]
-        fakes = _noisy(models.generator(noise, wg, training=True), extra, rng)
-        reals = _noisy(models.resize(reals, native), extra, rng)
+        condition = _condition(noise, d_structure)  # the reals' own: a conditional run draws fakes for them
+        fakes = models.with_condition(_noisy(models.generator(noise, wg, training=True), extra, rng), condition)
+        reals = models.with_condition(_noisy(models.resize(reals, native), extra, rng), condition)
         with tf.GradientTape() as tape:
             real_out = models.discriminator(reals, wd, training=True, rng=rng)
             fake_out = models.discriminator(fakes, wd, training=True, rng=rng)
@@ -385,13 +394,19 @@ def _d_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str)
 
 
 def _g_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str) -> Callable:
-    def g_update(v, noise, seed):
+    def g_update(v, noise, seed, *targets):
+        """``targets``: a conditional run's real designs for the same conditions (see ``recon_weight``)."""
         wg, wd = models.Weights(*g_structure, v["g"]), models.Weights(*d_structure, v["d"])
         rng, extra = _Seeds(seed), v["extra"]
+        condition = _condition(noise, d_structure)
         with tf.GradientTape() as tape:
             fakes = models.generator(noise, wg, training=True)
-            fake_out = models.discriminator(_noisy(fakes, extra, rng), wd, training=True, rng=rng)
+            fake_out = models.discriminator(models.with_condition(_noisy(fakes, extra, rng), condition), wd,
+                                            training=True, rng=rng)
             value = losses.generator_loss(loss, fake_out) + extra["speck_weight"] * losses.speck_penalty(fakes)
+            for reals in targets:  # L1 to the real design of the same case, as TopologyGAN adds one:
+                # D alone is slow to tell a design that fits its load from one that fits another
+                value += extra["recon_weight"] * tf.reduce_mean(tf.abs(models.resize(fakes, models.SIZE) - reals))
         grads = tape.gradient(value, wg.trainable)
         out = _apply_if_finite(optimizer, wg.trainable, v["opt"], value, grads) | {"fake": tf.sigmoid(fake_out[:, 0])}
         # Warm-up: early on the average follows G closely (decay (1+t)/(10+t)).
@@ -402,6 +417,12 @@ def _g_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str)
         return out
 
     return g_update
+
+
+def _condition(noise: tf.Tensor, d_structure: tuple) -> tf.Tensor | None:
+    """The condition a conditional run appends to G's noise: as long as D's extra input channels."""
+    k = d_structure[1][-1] - 1
+    return noise[:, noise.shape[-1] - k:] if k else None
 
 
 def _noisy(images: tf.Tensor, extra: dict, rng: _Seeds) -> tf.Tensor:
