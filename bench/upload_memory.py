@@ -8,7 +8,7 @@ resident memory during ``app.upload.load_upload(name, raw)`` minus its
 resident memory just before, with the upload's bytes already in memory (as
 Streamlit holds them) and the readers' imports warmed up.  The peak is reset
 through ``/proc/self/clear_refs`` right before the read (Linux), so nothing
-measured earlier in the process hides it.
+measured earlier in the process hides it (Linux only: /proc/self/status).
 
 The design limit (issue 12): at most 10x the upload's size and at most
 256 MB.  The size counted is the larger of the file's bytes and its designs'
@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +64,11 @@ def warm_up():
 warm_up()
 path = sys.argv[1]
 raw = open(path, "rb").read()
-with open("/proc/self/clear_refs", "w") as f:
-    f.write("5")  # the peak resident memory starts again from the current one
+try:
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # the peak resident memory starts again from the current one
+except OSError:
+    pass  # kernels that refuse it: the peak since start-up, a few MB above (the warm-up is small)
 before = status("VmRSS")
 try:
     read = load_upload(path.rsplit("/", 1)[-1], raw)
@@ -177,22 +180,21 @@ def _savez_compressed(designs: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def measure(names: list[str]) -> list[tuple[str, dict]]:
+def measure(names: list[str]) -> Iterator[tuple[str, dict]]:
+    """Each file's figures, as soon as it is measured."""
     with tempfile.TemporaryDirectory(prefix="mechgan-upload-bench-") as folder:
-        results = []
         for name in names:
             path = Path(folder) / name
             path.write_bytes(WORST[name]())
-            results.append((name, peak_extra(path)))
+            yield name, peak_extra(path)
             path.unlink()
-        return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=sorted(WORST), help="measure these files only")
     args = parser.parse_args(argv)
-    print(f"{'file':28} {'size':>9} {'peak extra':>11} {'x size':>7} {'allowed':>9}  outcome")
+    print(f"{'file':28} {'size':>9} {'peak extra':>11} {'x size':>7} {'allowed':>9}  outcome", flush=True)
     worst = 0.0
     for name, r in measure(args.only or list(WORST)):
         ratio = r["extra_bytes"] / r["file_bytes"]
@@ -200,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         outcome = (f"{r['designs']} designs, {r['reading']}" if "designs" in r
                    else f"refused: {r['refused'][:70]}")
         print(f"{name:28} {r['file_bytes'] / MB:7.2f}MB {r['extra_bytes'] / MB:9.1f}MB {ratio:7.2f} "
-              f"{r['allowed_bytes'] / MB:7.0f}MB  {outcome}")
+              f"{r['allowed_bytes'] / MB:7.0f}MB  {outcome}", flush=True)
     print(f"worst peak extra / allowed: {worst:.2f} (limit: {LIMIT_RATIO}x the upload's size, "
           f"{LIMIT_BYTES // MB} MB)")
     return 0
