@@ -413,10 +413,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload_label": ("Dataset file (.npy, .npz or .zip)", "Fichier de données (.npy, .npz ou .zip)"),
     "help_upload": ("An .npy or .npz array of shape (N, 50, 50): 0/1 values of any type, greyscale 0–255 "
                     "(material from 128) or floats in [0, 1] (material from 0.5); or a .zip of 50×50 PNG images, "
-                    "white for material. At most {mb} MB, at least {min} designs.",
+                    "white for material (colour images: their luminance, material from 128). At most {mb} MB, at "
+                    "least {min} designs.",
                     "Un tableau .npy ou .npz de forme (N, 50, 50) : valeurs 0/1 de tout type, niveaux de gris "
                     "0–255 (matière à partir de 128) ou réels dans [0, 1] (matière à partir de 0,5) ; ou un .zip "
-                    "d'images PNG 50×50, blanc pour la matière. Au plus {mb} Mo, au moins {min} pièces."),
+                    "d'images PNG 50×50, blanc pour la matière (images en couleur : leur luminance, matière à "
+                    "partir de 128). Au plus {mb} Mo, au moins {min} pièces."),
     "upload_limit": ("At most {mb} MB per file · NPY, NPZ, ZIP", "Au plus {mb} Mo par fichier · NPY, NPZ, ZIP"),
     "upload_read": ("Read as {reading}: {count} designs, on average {material} material pixels out of {pixels} "
                     "({share}).",
