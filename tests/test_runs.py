@@ -218,3 +218,12 @@ def test_leftovers_are_mended_when_a_process_first_lists_the_runs(two_trainers, 
     assert sorted(p.name for p in list_runs(tmp_path)) == ["kept", "lost"]
     assert sorted(os.listdir(tmp_path)) == [".notes", "kept", "lost"]
     assert load_run(tmp_path / "lost").iteration == 1
+
+
+def test_compared_runs_are_drawn_in_distinct_colours():
+    from mechgan.training_figures import runs_overlay
+
+    history = [{"iteration": i, "loss_g": float(i)} for i in range(1, 4)]
+    fig = runs_overlay({name: history for name in ("a", "b", "c", "d")}, "loss_g", "G loss")
+    colours = [trace.line.color for trace in fig.data]
+    assert None not in colours and len(set(colours)) == 4  # a theme's palette began with two blues
