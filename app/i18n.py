@@ -297,8 +297,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "G s'effondre sur quelques formes)."),
     "explain_novelty": ("Share of generated designs that are not near-copies of a training design.",
                         "Part des pièces générées qui ne sont pas des quasi-copies d'une pièce d'entraînement."),
-    "explain_compliance_gap": ("How much more a generated design bends under its load than the SIMP design "
-                               "nearest to it (0 = as stiff).",
+    "explain_compliance_gap": ("How much more a generated design bends under its load than the closest SIMP "
+                               "design (0 = as stiff).",
                                "De combien une pièce générée plie plus sous sa charge que la pièce SIMP la plus "
                                "proche (0 = aussi rigide)."),
     "timeline": ("Iteration", "Itération"),

@@ -168,11 +168,14 @@ def _report_table(report: dict) -> None:
         if key == "iteration":
             continue
         bar = QUALITY_BAR.get(key)
-        rows.append({T("metric"): T(f"metric_{key}"), T("value"): round(value, 4),
-                     T("target"): f"{bar.op} {bar.threshold:g}" if bar else "",
-                     T("met"): (T("yes") if bar.met(report) else T("no")) if bar else ""})
+        scale = tf_fig.W1_PIXELS if key == "material_w1" else 1  # in pixels, as on the chart
+        rows.append({T("metric"): T(f"metric_{key}"), T("value"): N(value * scale, ".3g"),
+                     T("target"): f"{bar.op} {N(bar.threshold * scale, 'g')}" if bar else "",
+                     T("met"): (T("yes") if bar.met(report) else T("no")) if bar else "",
+                     T("explain"): T(f"explain_{key}")})
     st.caption(T("latest_report", iteration=report["iteration"]))
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={T("explain"): st.column_config.TextColumn(width="large")})
 
 
 def timeline(snap: Snapshot, views: ViewMaker) -> None:

@@ -371,14 +371,30 @@ def resize(images, size: int) -> tf.Tensor:
 # ------------------------------------------------------------------ tables
 
 def _table(layers: tuple, input_shape: tuple) -> list[dict]:
-    rows, shape = [], tuple(input_shape)
-    for i, layer in enumerate(layers):
+    rows, shape, seen = [], tuple(input_shape), {}
+    for layer in layers:
         params = getattr(layer, "params", lambda s: {})(shape)
         shape = tuple(layer.out_shape(shape))
-        rows.append({"layer": getattr(layer, "name", f"{type(layer).__name__.lower()}{i}"),
+        rows.append({"layer": getattr(layer, "name", None) or _table_name(layer, shape, seen),
                      "type": _describe(layer), "output_shape": shape,
                      "params": int(sum(np.prod(s) for s in params.values()))})
     return rows
+
+
+def _table_name(layer, shape: tuple, seen: dict) -> str:
+    """A name that says what a weightless layer does (``leaky_relu2``, ``upsample_25x25``, ``flatten``);
+    layers with weights keep their weights' names (``conv1``), which saved runs and gradient norms use."""
+    if isinstance(layer, Upsample):
+        return f"upsample_{shape[0]}x{shape[1]}"
+    kind = layer.kind if isinstance(layer, Activation) else type(layer).__name__.lower()
+    seen[kind] = seen.get(kind, 0) + 1
+    return f"{kind}{seen[kind]}" if isinstance(layer, (Activation, Dropout)) else kind
+
+
+def _resize_row(size: int) -> dict:
+    """The ``tf.image.resize`` the lab applies around the tutorial's 28x28 networks."""
+    return {"layer": f"resize_to_{size}x{size}", "type": "tf.image.resize (bilinear)",
+            "output_shape": (size, size, 1), "params": 0}
 
 
 def _describe(layer) -> str:
@@ -397,7 +413,14 @@ def _describe(layer) -> str:
 
 
 def layer_table(architecture: str, nf: int = DEFAULTS.nf, latent_dim: int = DEFAULTS.latent_dim) -> dict[str, list[dict]]:
-    """Rows {"layer", "type", "output_shape", "params"} for the generator and the discriminator."""
+    """Rows {"layer", "type", "output_shape", "params"} for the generator and the discriminator.
+
+    A network that works at another size than the designs' 50x50 (the tutorial's 28x28) gets the
+    resizes the lab applies: G's images are resized to 50x50, designs to 28x28 before D.
+    """
     size = NATIVE_SIZE.get(architecture)
-    return {"generator": _table(generator_layers(architecture, nf, latent_dim), (latent_dim,)),
-            "discriminator": _table(discriminator_layers(architecture, nf), (size, size, 1))}
+    g = _table(generator_layers(architecture, nf, latent_dim), (latent_dim,))
+    d = _table(discriminator_layers(architecture, nf), (size, size, 1))
+    if size != SIZE:
+        g, d = g + [_resize_row(SIZE)], [_resize_row(size)] + d
+    return {"generator": g, "discriminator": d}

@@ -204,8 +204,8 @@ def plane_extent(real_coords: np.ndarray, margin: float = 0.15) -> tuple[float, 
     return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
 
 
-BANDWIDTH = 0.07  # kernel width, as a share of the plane's larger side
-PRIOR = 2.0  # kernel weight of the neutral prior: where few designs lie, the plane stays neutral
+BANDWIDTH = 0.04  # kernel width, as a share of the plane's larger side (a few designs apart)
+PRIOR = 1.0  # kernel weight of the neutral prior: where few designs lie, the plane stays neutral
 
 
 def smoothed_scores(points: np.ndarray, scores: np.ndarray, weights: np.ndarray, gx: np.ndarray, gy: np.ndarray,
@@ -222,11 +222,12 @@ def smoothed_scores(points: np.ndarray, scores: np.ndarray, weights: np.ndarray,
     ``neutral`` pulls empty parts of the plane, and mixed ones where D cannot tell,
     to the neutral colour rather than extrapolating.
     """
-    xx, yy = np.meshgrid(gx, gy)
-    d2 = (xx.ravel()[:, None] - points[None, :, 0]) ** 2 + (yy.ravel()[:, None] - points[None, :, 1]) ** 2
-    k = np.exp(-0.5 * d2 / bandwidth ** 2) * weights[None, :]
-    field = (k @ scores + prior * neutral) / (k.sum(axis=1) + prior)
-    return field.reshape(len(gy), len(gx)).astype(np.float32)
+    # a Gaussian kernel is separable: K = Ky Kx, so both sums over designs are two small matrix products
+    kx = np.exp(-0.5 * ((gx[:, None] - points[None, :, 0]) / bandwidth) ** 2)  # (Gx, N)
+    ky = np.exp(-0.5 * ((gy[:, None] - points[None, :, 1]) / bandwidth) ** 2)  # (Gy, N)
+    total = ky @ (kx * weights).T
+    field = (ky @ (kx * weights * scores).T + prior * neutral) / (total + prior)
+    return field.astype(np.float32)
 
 
 def background_scale(real_scores: np.ndarray, fake_scores: np.ndarray,
@@ -336,23 +337,30 @@ def _arrows(data: DistributionData, name: str) -> go.Scatter:
 
 # ------------------------------------------------------------------ quality and step-by-step
 
+W1_PIXELS = 50 * 50  # material W1 is a fraction of the domain; the chart shows it in pixels
+
+
 def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Quality over time",
                   xaxis: str = "iteration", yaxis: str = "rate / divergence",
                   y2axis: str = "material W1 (pixels)") -> go.Figure:
-    """JS divergence, floating material and recall (left axis, 0..1) and material W1 (right axis)."""
+    """JS divergence, floating material and recall (left axis, 0..1) and material W1 in pixels (right axis),
+    with round ticks (0.2 steps on the left, whole pixels on the right: no 0.006 / 0.068)."""
     names = {"js_pca": "JS divergence (PCA grid)", "floating_rate": "floating material",
              "recall": "recall", "material_w1": "material W1", **(names or {})}
     colors = {"js_pca": "#2563eb", "floating_rate": "#dc2626", "recall": REAL, "material_w1": "#f59e0b"}
     fig = go.Figure()
     for key, color in colors.items():
         xs = [m["iteration"] for m in metrics if key in m]
-        ys = [m[key] for m in metrics if key in m]
+        scale = W1_PIXELS if key == "material_w1" else 1
+        ys = [m[key] * scale for m in metrics if key in m]
         fig.add_trace(go.Scatter(x=xs, y=ys, name=names[key], mode="lines+markers", marker=dict(size=5),
                                  line=dict(color=color, dash="dash" if key == "material_w1" else "solid"),
                                  yaxis="y2" if key == "material_w1" else "y"))
-    fig.update_layout(title=title, xaxis_title=xaxis, margin=dict(l=45, r=55, t=40, b=40), height=320,
-                      yaxis=dict(title=yaxis, range=[-0.02, 1.02]),
-                      yaxis2=dict(title=y2axis, overlaying="y", side="right", showgrid=False, rangemode="tozero"),
+    fig.update_layout(title=title, margin=dict(l=45, r=55, t=40, b=40), height=320,
+                      xaxis=dict(title=xaxis, tickformat="~s"),
+                      yaxis=dict(title=yaxis, range=[-0.02, 1.02], dtick=0.2, tickformat=".1f"),
+                      yaxis2=dict(title=y2axis, overlaying="y", side="right", showgrid=False, rangemode="tozero",
+                                  tickformat="~g"),
                       legend=dict(orientation="h", y=-0.25), uirevision="keep")
     return fig
 
@@ -386,8 +394,9 @@ def gradient_norms(norms_d: dict[str, float], norms_g: dict[str, float], title: 
     for norms, name, color in ((norms_d, names[0], REAL), (norms_g, names[1], FAKE)):
         fig.add_trace(go.Bar(y=[f"{name[0].upper()}: {k}" for k in norms], x=list(norms.values()),
                              orientation="h", name=name, marker_color=color))
-    fig.update_layout(title=title, xaxis_title=xaxis, xaxis_type="log", margin=dict(l=10, r=10, t=40, b=40),
-                      height=max(240, 22 * (len(norms_d) + len(norms_g)) + 80), showlegend=False)
+    fig.update_layout(title=title, margin=dict(l=10, r=10, t=40, b=40), showlegend=False,
+                      xaxis=_decades(xaxis, [*norms_d.values(), *norms_g.values()]),
+                      height=max(240, 22 * (len(norms_d) + len(norms_g)) + 80))
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
 
@@ -396,6 +405,15 @@ def run_color(i: int) -> str:
     """The colour of the ``i``-th compared run: Okabe and Ito's palette, told apart also with a colour
     vision deficiency (yellow last: faint on white)."""
     return RUN_COLORS[i % len(RUN_COLORS)]
+
+
+def _decades(title: str, values) -> dict:
+    """A log axis labelled at whole powers of ten only (10⁻³, 10⁻², …), over whole decades: Plotly's own
+    labels of a short log range read "7 8 9 1 2 … 10"."""
+    positive = [v for v in values if v > 0 and np.isfinite(v)] or [1.0]
+    lo, hi = np.floor(np.log10(min(positive))), np.ceil(np.log10(max(positive)))
+    return dict(title=title, type="log", range=[lo, max(hi, lo + 1)], dtick=1, exponentformat="power",
+                minor=dict(ticks="outside", dtick="D1", showgrid=False))
 
 
 def runs_overlay(histories: dict[str, list], key: str, title: str, xaxis: str = "iteration",

@@ -33,9 +33,18 @@ def test_layer_table_matches_the_weights(architecture):
         assert sum(r["params"] for r in rows) == sum(int(np.prod(v.shape)) for k, v in weights.items()
                                                      if not k.endswith("sn_u"))
         assert set(rows[0]) == {"layer", "type", "output_shape", "params"}
-    size = models.NATIVE_SIZE[architecture]
-    assert table["generator"][-1]["output_shape"] == (size, size, 1)
+    assert table["generator"][-1]["output_shape"] == (models.SIZE, models.SIZE, 1)  # the tutorial's resized
     assert table["discriminator"][-1]["output_shape"] == (1,)
+    for rows in table.values():  # each layer of a network named for what it does, once
+        names = [r["layer"] for r in rows]
+        assert len(set(names)) == len(names) and not any(n.startswith("activation") for n in names)
+
+
+def test_the_tutorial_table_shows_the_resizes_around_its_28x28_networks():
+    table = layer_table("tutorial", 16, 100)
+    assert table["generator"][-2]["output_shape"] == (28, 28, 1)
+    assert table["generator"][-1]["layer"] == "resize_to_50x50" and "tf.image.resize" in table["generator"][-1]["type"]
+    assert table["discriminator"][0]["layer"] == "resize_to_28x28"
 
 
 def test_tutorial_has_the_tutorials_parameter_counts():
