@@ -21,10 +21,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import struct
 import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,6 +34,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 2**20
+SIDE = 50
 LIMIT_BYTES = 256 * MB
 LIMIT_RATIO = 10
 FLOOR_BYTES = 1 * MB
@@ -155,12 +158,25 @@ def _directory_bomb() -> bytes:
     return buf.getvalue()
 
 
+def _text_bomb_pngs() -> bytes:
+    """64 PNGs, each with 3,000 zTXt chunks that unpack to 1 MB apiece (Pillow's default would hold 64 MB)."""
+    raw = _png(np.eye(SIDE, dtype=np.uint8) * 255)
+    text = zlib.compress(b"\0" * 1_000_000, 9)
+    chunks = b"".join(_png_chunk(b"zTXt", b"k%d\0\0" % i + text) for i in range(3_000))
+    return _zip({f"{i:03d}.png": raw[:33] + chunks + raw[33:] for i in range(64)})  # after the IHDR chunk
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
 WORST: dict[str, Callable[[], bytes]] = {
     # issue 12's cases
     "blank_512px_pngs.zip": lambda: _zip({f"{i:03d}.png": _png(np.zeros((512, 512), np.uint8)) for i in range(256)}),
     "uint8_64MB.npy": lambda: _npy(np.zeros((26_843, 50, 50), np.uint8)),
     "colour_pngs.zip": lambda: _pngs(_colour(d) for d in _designs(70)),
     "red_on_black_pngs.zip": lambda: _pngs(_red_on_black(d) for d in _designs(70)),
+    "text_bomb_pngs.zip": _text_bomb_pngs,
     # the largest files that are accepted, in each form
     "uint8_01_20000.npy": lambda: _npy(_designs(20_000).astype(np.uint8)),
     "int64_01_3000.npy": lambda: _npy(_designs(3_000).astype(np.int64)),

@@ -33,6 +33,7 @@ MAX_ZIP_RATIO = 200
 MAX_UNPACKED_BYTES = 256 * 2**20
 MAX_VALUES = 64 * 2**20  # pixels held at once (one byte each), checked before allocating
 MAX_IMAGE_BYTES = 4 * 2**20  # one PNG: a 512x512 RGBA 16-bit image takes 2 MB uncompressed
+MAX_IMAGE_TEXT_BYTES = 2 * 2**20  # one PNG's text and colour-profile chunks, once decompressed
 MAX_DIRECTORY_BYTES = 8 * 2**20  # a ZIP's central directory: ~100 bytes an entry
 CHUNK_VALUES = 2**20  # values converted at once (a few MB of temporaries)
 # What a corrupt, encrypted or exotic archive raises (NotImplementedError is a RuntimeError).
@@ -507,8 +508,11 @@ def _check_image_bytes(label: str, name: str, size: int) -> None:
 
 def _decode_pngs(entries: list[tuple[str, Callable[[], bytes]]], label: str, resize: bool) -> UserDesigns:
     """Decode the images one at a time into the levels, sized by the first one's header."""
-    from PIL import Image
+    from PIL import Image, PngImagePlugin
 
+    # Pillow lets one PNG's compressed text chunks unpack to 64 MB (a 2 MB upload of such images peaked
+    # at +72 MB); design images carry no text worth more than this, so the process-wide limit is lowered.
+    PngImagePlugin.MAX_TEXT_MEMORY = min(PngImagePlugin.MAX_TEXT_MEMORY, MAX_IMAGE_TEXT_BYTES)
     levels, size = None, None
     for i, (name, read) in enumerate(entries):
         raw = read()

@@ -465,7 +465,7 @@ def _upload_bench():
 
 
 MEMORY_CASES = ["blank_512px_pngs.zip", "uint8_64MB.npy", "colour_pngs.zip", "red_on_black_pngs.zip",
-                "uint8_01_20000.npy", "float64_fortran_3000.npy", "bool_compressed_20000.npz"]
+                "text_bomb_pngs.zip", "uint8_01_20000.npy", "float64_fortran_3000.npy", "bool_compressed_20000.npz"]
 
 
 @pytest.mark.parametrize("name", MEMORY_CASES)
