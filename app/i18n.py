@@ -52,6 +52,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help_nf_tutorial": ("The tutorial's DCGAN has fixed widths (256, 128, 64 filters): nf only sets the nf DCGAN.",
                          "Le DCGAN du tutoriel a des largeurs fixes (256, 128, 64 filtres) : nf ne règle que le "
                          "DCGAN nf."),
+    "compare": ("Compare A / B", "Comparer A / B"),
+    "help_compare": ("Train two runs side by side from the same seed and noise: B starts as a copy of A; change "
+                     "what you want to compare in B (e.g. both learning rates large in A, both small in B). "
+                     "Play, Step and Reset act on both; they train in turn.",
+                     "Entraîne deux modèles côte à côte, avec la même graine et le même bruit : B part d'une "
+                     "copie de A ; changez dans B ce que vous voulez comparer (par ex. deux taux grands dans A, "
+                     "deux petits dans B). Lecture, Pas et Réinitialiser agissent sur les deux, à tour de rôle."),
+    "edited_run": ("Settings of run", "Réglages de l'entraînement"),
+    "help_edited_run": ("The sidebar shows and changes the settings of this run.",
+                        "La barre latérale montre et modifie les réglages de cet entraînement."),
+    "same_settings": ("same settings", "mêmes réglages"),
+    "compare_loss_d": ("D loss, A and B", "Perte de D, A et B"),
+    "compare_loss_g": ("G loss, A and B", "Perte de G, A et B"),
+    "load_pretrained": ("Start from a trained run", "Partir d'un modèle entraîné"),
+    "help_load_pretrained": ("Loads a run trained for 3,000 iterations with the default settings: see what a good "
+                             "generator draws, then train on from there (its settings fill the controls).",
+                             "Charge un entraînement de 3 000 itérations avec les réglages par défaut : voyez ce "
+                             "que dessine un bon générateur, puis continuez à l'entraîner (ses réglages "
+                             "remplissent les contrôles)."),
     "share": ("Share these settings", "Partager ces réglages"),
     "share_student": ("Your settings as a link: whoever opens it starts from them.",
                       "Vos réglages sous forme de lien : qui l'ouvre part de ces réglages."),

@@ -1,14 +1,16 @@
 """The Lab's controls: the preset, the hyperparameters (sidebar) and the run buttons (top bar).
 
-Each control's value lives in ``st.session_state["cfg_<field>"]`` (see
-:func:`app.state.kept`): it survives language switches and visits to other
-pages.  The widgets, their steps and choices come from
+Each control's value lives in ``st.session_state["cfg_<field>"]`` (run B's of
+the compare mode in ``"cfgB_<field>"``; see :func:`app.state.kept`): it
+survives language switches and visits to other pages.  The widgets, their steps and choices come from
 ``mechgan.config.PARAMS``.  A change of a live field goes to the worker at once
 and applies at its next step; the other fields wait for Reset.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -22,21 +24,32 @@ from app.worker import Snapshot, Worker
 STEP_WAIT_S = 10.0
 COMMAND_WAIT_S = 1.0  # Play/Pause: the status the page shows next is the worker's answer
 CONTROLS = tuple(name for name, p in PARAMS.items() if p.group)  # the sidebar's fields, in the table's order
+# A converged run shipped with the lab (`mechgan train --name pretrained --runs-dir assets --steps 3000`)
+PRETRAINED = Path(__file__).resolve().parent.parent / "assets" / "pretrained"
 
 
-def store(name: str) -> str:
-    return f"cfg_{name}"
+@dataclass(frozen=True)
+class Run:
+    """A run the Lab drives: A, and B in compare mode."""
+
+    name: str
+    worker: Worker
+    snap: Snapshot
 
 
-def init_values(config: TrainConfig) -> None:
-    """Give every control its starting value once per session."""
+def store(name: str, run: str = "A") -> str:
+    return f"cfg_{name}" if run == "A" else f"cfg{run}_{name}"
+
+
+def init_values(config: TrainConfig, run: str = "A") -> None:
+    """Give every control of ``run`` its starting value once per session."""
     for name in CONTROLS:
-        st.session_state.setdefault(store(name), getattr(config, name))
+        st.session_state.setdefault(store(name, run), getattr(config, name))
 
 
-def wanted_config(base: TrainConfig) -> TrainConfig:
-    """``base`` with every control's value."""
-    return base.with_changes(**{name: st.session_state[store(name)] for name in CONTROLS})
+def wanted_config(base: TrainConfig, run: str = "A") -> TrainConfig:
+    """``base`` with every control's value for ``run``."""
+    return base.with_changes(**{name: st.session_state[store(name, run)] for name in CONTROLS})
 
 
 def pending_reset(wanted: TrainConfig, current: TrainConfig) -> list[str]:
@@ -44,12 +57,12 @@ def pending_reset(wanted: TrainConfig, current: TrainConfig) -> list[str]:
     return [n for n in CONTROLS if not PARAMS[n].live and getattr(wanted, n) != getattr(current, n)]
 
 
-def running_config(snap: Snapshot) -> TrainConfig | None:
+def running_config(run: Run) -> TrainConfig | None:
     """The config of the run, or of the run a Reset just asked for (until the worker has built it)."""
-    ss = st.session_state
-    if ss.get("reset_config") is not None and snap.applied < ss.get("reset_number", 0):
-        return ss.reset_config
-    return snap.config
+    asked = st.session_state.get(f"reset_{run.name}")
+    if asked is not None and run.snap.applied < asked[1]:
+        return asked[0]
+    return run.snap.config
 
 
 def _format(name: str):
@@ -60,54 +73,82 @@ def _format(name: str):
     return lambda value: N(value, "g")
 
 
-def _on_live_change(worker: Worker, name: str) -> None:
-    worker.send("set", {name: st.session_state[store(name)]})
+def _on_live_change(worker: Worker, key: str, name: str) -> None:
+    worker.send("set", {name: st.session_state[key]})
     st.session_state.fast_until = time.time() + 2.0
 
 
-def _control(name: str, worker: Worker) -> None:
-    param, ss = PARAMS[name], st.session_state
+def _control(name: str, run: Run) -> None:
+    param, ss, key = PARAMS[name], st.session_state, store(name, run.name)
     label = T(f"ctl_{name}") + ("" if param.live else " ⟳")
-    bound = kept(store(name), ss[store(name)], *((_on_live_change, (worker, name)) if param.live else ()))
+    bound = kept(key, ss[key], *((_on_live_change, (run.worker, key, name)) if param.live else ()))
     common = dict(help=T(f"help_{name}"), **bound)
     if param.widget == "number":
         st.number_input(label, min_value=int(param.low), max_value=int(param.high), step=1, **common)
     elif param.widget == "select":
         st.selectbox(label, param.choices, format_func=_format(name), **common)
     else:
-        tutorial = name == "nf" and ss[store("architecture")] == "tutorial"
+        tutorial = name == "nf" and ss[store("architecture", run.name)] == "tutorial"
         if tutorial:
             common["help"] = T("help_nf_tutorial")
-        st.select_slider(label, sorted(set(param.steps) | {ss[store(name)]}), format_func=_format(name),
+        st.select_slider(label, sorted(set(param.steps) | {ss[key]}), format_func=_format(name),
                          disabled=tutorial, **common)
 
 
-def _apply_preset(worker: Worker, presets: dict) -> None:
-    """Set the preset's values in the controls; the live ones reach the worker at once."""
-    preset = presets.get(st.session_state.preset)
+def _apply_preset(run: Run, presets: dict) -> None:
+    """Set the preset's values in the run's controls; the live ones reach its worker at once."""
+    preset = presets.get(st.session_state[_preset_store(run.name)])
     if preset is None:
         return
     for name, value in preset.changes.items():
-        st.session_state[store(name)] = value
-    worker.send("set", {n: v for n, v in preset.changes.items() if PARAMS[n].live})
+        st.session_state[store(name, run.name)] = value
+    run.worker.send("set", {n: v for n, v in preset.changes.items() if PARAMS[n].live})
 
 
-def preset_picker(worker: Worker) -> None:
+def _preset_store(run: str) -> str:
+    return "preset" if run == "A" else f"preset{run}"
+
+
+def _preset_picker(run: Run) -> None:
     from mechgan.presets import PRESETS
 
     french = lang() == "fr"
     titles = {"": T("preset_none"), **{n: p.title_fr if french else p.title_en for n, p in PRESETS.items()}}
-    st.sidebar.selectbox(T("ctl_preset"), tuple(titles), format_func=titles.get, help=T("help_preset"),
-                         **kept("preset", "", _apply_preset, (worker, PRESETS)))
-    preset = PRESETS.get(st.session_state.preset)
+    st.selectbox(T("ctl_preset"), tuple(titles), format_func=titles.get, help=T("help_preset"),
+                 **kept(_preset_store(run.name), "", _apply_preset, (run, PRESETS)))
+    preset = PRESETS.get(st.session_state[_preset_store(run.name)])
     if preset is not None:
-        st.sidebar.caption(preset.description_fr if french else preset.description_en)
+        st.caption(preset.description_fr if french else preset.description_en)
 
 
-def controls(worker: Worker, snap: Snapshot) -> TrainConfig | None:
-    """Draw the hyperparameter controls; return the config they ask for (None if invalid)."""
+def _pretrained_start(run: Run) -> None:
+    """GAN Lab's pretrained start: continue the shipped converged run, its settings in the controls."""
+    from mechgan.runs import read_meta
+
+    if not st.button(T("load_pretrained"), key=f"btn_pretrained_{run.name}", icon=":material/school:",
+                     help=T("help_load_pretrained"), width="stretch"):
+        return
+    config = TrainConfig.from_dict(read_meta(PRETRAINED)["config"])
+    for name in CONTROLS:
+        st.session_state[store(name, run.name)] = getattr(config, name)
+    st.session_state.playing = False
+    st.session_state[f"reset_{run.name}"] = (config, run.worker.send("reset", config, PRETRAINED))
+    st.rerun()
+
+
+def controls(runs: list[Run]) -> dict[str, TrainConfig | None]:
+    """Draw the preset and hyperparameter controls of one run (the one chosen in compare mode);
+    return the config each run's controls ask for (None where invalid)."""
     with st.sidebar:
-        st.subheader(T("hyperparameters"))
+        edited = runs[0]
+        if len(runs) > 1:
+            names = [r.name for r in runs]
+            chosen = st.segmented_control(T("edited_run"), names, required=True, help=T("help_edited_run"),
+                                          **kept("edited_run", names[0]))
+            edited = next(r for r in runs if r.name == chosen)
+        _preset_picker(edited)
+        _pretrained_start(edited)
+        st.subheader(T("hyperparameters"), anchor=False)
         st.caption(T("live_hint"))
         shown = share.shown_controls(CONTROLS)
         for group in ("model", "training"):
@@ -115,49 +156,59 @@ def controls(worker: Worker, snap: Snapshot) -> TrainConfig | None:
             if names:
                 with st.expander(T(f"group_{group}"), expanded=True):
                     for name in names:
-                        _control(name, worker)
-    try:
-        wanted = wanted_config(running_config(snap) or TrainConfig())
-    except ValueError as e:
-        st.sidebar.error(T("bad_setting", error=e))
-        return None
-    share.share_box(wanted, CONTROLS)
+                        _control(name, edited)
+    wanted = {}
+    for run in runs:
+        try:
+            wanted[run.name] = wanted_config(running_config(run) or TrainConfig(), run.name)
+        except ValueError as e:
+            st.sidebar.error(T("bad_setting", error=e))
+            wanted[run.name] = None
+    if wanted[edited.name] is not None:
+        share.share_box(wanted[edited.name], CONTROLS)
     return wanted
 
 
-def _command(worker: Worker, command: str, *args) -> int:
-    """Send a command and wait briefly for the worker's answer, so the page that follows shows it."""
-    number = worker.send(command, *args)
+def _command(runs: list[Run], command: str, *args) -> int:
+    """Send a command to every run and wait briefly for the answers, so the page that follows shows them;
+    returns the first run's command number."""
+    numbers = [run.worker.send(command, *args) for run in runs]
     st.session_state.fast_until = time.time() + 2.0
-    worker.wait_applied(number, STEP_WAIT_S if command.startswith("step") else COMMAND_WAIT_S)
-    return number
+    for run, number in zip(runs, numbers):
+        run.worker.wait_applied(number, STEP_WAIT_S if command.startswith("step") else COMMAND_WAIT_S)
+    return numbers[0]
 
 
-def buttons(worker: Worker, snap: Snapshot, wanted: TrainConfig | None) -> None:
-    """The top bar: Play/Pause, Step, Step D, Step G and Reset (then the sidebar's Save box)."""
+def buttons(runs: list[Run], wanted: dict[str, TrainConfig | None]) -> None:
+    """The top bar: Play/Pause, Step, Step D, Step G and Reset, for every run at once; then the reset
+    banner and the sidebar's Save box."""
     ss = st.session_state
     playing = ss.get("playing", False)
-    stuck = snap.state in ("building", "error", "diverged")
+    stuck = all(r.snap.state in ("building", "error", "diverged") for r in runs)
     cols = st.columns([1.3, 1, 1, 1, 1.5])
     if cols[0].button(T("pause") if playing else T("play"), key="btn_play", type="primary", width="stretch",
                       icon=":material/pause:" if playing else ":material/play_arrow:",
                       help=T("help_play"), disabled=stuck):
         ss.playing = not playing
-        ss.play_number = _command(worker, "play" if ss.playing else "pause")
+        ss.play_number = _command(runs, "play" if ss.playing else "pause")
         st.rerun()
     for col, command in zip(cols[1:4], ("step", "step_d", "step_g")):
         if col.button(T(command), key=f"btn_{command}", width="stretch", help=T(f"help_{command}"),
                       disabled=stuck):
             ss.playing = False
-            _command(worker, command)
+            _command(runs, command)
             st.rerun()
     if cols[4].button(T("reset"), key="btn_reset", width="stretch", icon=":material/restart_alt:",
-                      help=T("help_reset"), disabled=wanted is None):
+                      help=T("help_reset"), disabled=None in wanted.values()):
         ss.playing = False
-        ss.reset_config, ss.reset_number = wanted, worker.send("reset", wanted)
+        for run in runs:
+            ss[f"reset_{run.name}"] = (wanted[run.name], run.worker.send("reset", wanted[run.name]))
         st.rerun()
-    current = running_config(snap)
-    pending = pending_reset(wanted, current) if wanted is not None and current else []
-    if pending:
-        st.warning(T("needs_reset", fields=", ".join(T(f"ctl_{n}") for n in pending)), icon=":material/restart_alt:")
-    save_box(worker, snap)
+    for run in runs:
+        current, asked = running_config(run), wanted[run.name]
+        pending = pending_reset(asked, current) if asked is not None and current else []
+        if pending:
+            fields = ", ".join(T(f"ctl_{n}") for n in pending)
+            st.warning((f"{run.name} · " if len(runs) > 1 else "") + T("needs_reset", fields=fields),
+                       icon=":material/restart_alt:")
+    save_box(runs[0].worker, runs[0].snap)

@@ -76,11 +76,11 @@ def _num(value) -> str:
     return "—" if value is None or not np.isfinite(value) else N(value, ".3f")
 
 
-def health(snap: Snapshot, views: ViewMaker) -> None:
+def health(snap: Snapshot, views: ViewMaker, tracker: str = "_health") -> None:
     """Plain-language health messages, in one block: their number changes from one refresh to the next,
     and charts that move to another place in the page are drawn again from scratch (blank meanwhile).
     The session's :class:`HealthTracker` keeps each message on screen long enough to be read."""
-    tracker = st.session_state.setdefault("_health", HealthTracker())
+    tracker = st.session_state.setdefault(tracker, HealthTracker())  # one per run shown
     with st.container():
         for finding in tracker.update(snap, views.real_diversity, time.monotonic()):
             box = st.error if finding.key in ("diverged", "exploding") else st.warning
@@ -91,7 +91,7 @@ def health(snap: Snapshot, views: ViewMaker) -> None:
 
 
 def overview(snap: Snapshot, views: ViewMaker) -> None:
-    smoothing, log = _curve_controls()
+    smoothing, log = curve_controls()
     loss = snap.config.loss if snap.config else TrainConfig().loss
     probability = loss in tf_fig.PROBABILITY_LOSSES
     left, right = st.columns(2)
@@ -117,7 +117,7 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
     st.caption(T("samples_caption"))
 
 
-def _curve_controls() -> tuple[float, bool]:
+def curve_controls() -> tuple[float, bool]:
     """TensorBoard's smoothing slider and a log-axis switch for the losses, kept per session."""
     left, right, _ = st.columns([2, 1, 2])
     smoothing = left.slider(T("ctl_smoothing"), 0.0, 0.99, step=0.01, help=T("help_smoothing"),

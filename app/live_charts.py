@@ -142,3 +142,22 @@ def _clip_marks(names: list, x: dict, color: dict, domain: tuple[float, float]) 
                                      {"field": "iteration", "type": "quantitative"},
                                      {"field": "value", "type": "quantitative", "format": ".3~g"}]}})
     return marks
+
+
+RUN_COLORS = ("#0072B2", "#D55E00")  # Okabe-Ito blue and vermillion: runs A and B, told apart by any eye
+
+
+def compare_curves(histories: dict[str, list[dict]], key: str, title: str, xaxis: str, yaxis: str,
+                   smoothing: float = SMOOTHING, log: bool = False, ydomain: list | None = None,
+                   clipped: str = "clipped") -> tuple[pd.DataFrame, dict]:
+    """One quantity (``key``, e.g. "loss_g") of several runs on one chart, a line per run named by its label.
+
+    The runs' records are joined on the iteration; a run that has not reached an iteration leaves a gap."""
+    merged: dict[int, dict] = {}
+    for label, history in histories.items():
+        for record in history:
+            merged.setdefault(int(record["iteration"]), {"iteration": record["iteration"]})[label] = record[key]
+    rows = [merged[i] for i in sorted(merged)]
+    series = {label: (label, color) for label, color in zip(histories, RUN_COLORS)}
+    return _lines(rows, series, title, xaxis, yaxis, smoothing=smoothing, log=log, ydomain=ydomain,
+                  clipped=clipped)

@@ -67,6 +67,25 @@ def N(value: float, spec: str = ",") -> str:
     return number(value, lang(), spec)
 
 
+# How charts write numbers in French: a decimal comma and a thin space between thousands
+# (Vega's d3-format locale; Plotly's ``separators`` is "decimal, thousands").
+_VEGA_FRENCH = {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]}
+_PLOTLY_SEPARATORS = {"en": ".,", "fr": ",\u202f"}
+
+
+def localized_spec(spec: dict) -> dict:
+    """A Vega-Lite spec that writes its axis and tooltip numbers the session's way."""
+    if lang() != "fr":
+        return spec
+    config = spec.get("config", {})
+    return {**spec, "config": {**config, "locale": {**config.get("locale", {}), "number": _VEGA_FRENCH}}}
+
+
+def localized_figure(fig):
+    """A Plotly figure that writes its numbers the session's way (returned for chaining)."""
+    return fig.update_layout(separators=_PLOTLY_SEPARATORS[lang()])
+
+
 def labeller(prefix: str = ""):
     """A format_func for widgets: ``value -> text(prefix + value)`` in the language of this run.
 

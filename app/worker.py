@@ -111,10 +111,11 @@ class Worker(threading.Thread):
         self._position = 0  # place in the scheduler's queue, 0 when training
         self._compiled = False  # the training step traced (see _compile)
         self._error = ""  # set by a failure, cleared by Reset
+        self._partner: Worker | None = None  # see pair()
 
     # ------------------------------------------------------------ UI side
     def send(self, command: str, *args: Any) -> int:
-        """Queue a command: play, pause, step, step_d, step_g, step_detailed, reset(config),
+        """Queue a command: play, pause, step, step_d, step_g, step_detailed, reset(config[, saved folder]),
         set(changes), save(name, root), stop."""
         number = next(self._numbers)
         self._commands.put((number, command, *args))
@@ -188,7 +189,9 @@ class Worker(threading.Thread):
             self._error = f"{type(e).__name__}: {e}"
             self._update(state="error", message=self._error)
 
-    def _build(self, config: TrainConfig) -> None:
+    def _build(self, config: TrainConfig, saved=None) -> None:
+        """A new run of ``config``, or the run saved in folder ``saved`` (of that config) continued."""
+        from mechgan.runs import load_run
         from mechgan.training import Trainer
 
         self._error = ""
@@ -200,7 +203,8 @@ class Worker(threading.Thread):
             self._snapshot = Snapshot(state="building", config=config, applied=old.applied, version=old.version + 1)
         with self._scheduler.building:
             try:
-                self._trainer = Trainer(config, designs=self._views.designs)
+                designs = self._views.designs
+                self._trainer = load_run(saved, designs) if saved else Trainer(config, designs=designs)
             except Exception as e:
                 log.exception("could not build %s", config)
                 self._update(state="error", message=f"{type(e).__name__}: {e}")
@@ -230,7 +234,7 @@ class Worker(threading.Thread):
         if command == "stop":
             self._stopping = True
         elif command == "reset":
-            self._build(args[0])
+            self._build(*args)
         elif self._trainer is None:
             return
         elif command == "play":
@@ -293,9 +297,32 @@ class Worker(threading.Thread):
             self._pause("idle")
         return False
 
+    def pair(self, partner: "Worker | None") -> None:
+        """Train in turn with ``partner`` (the Lab's compare mode): while both play, neither runs ahead
+        of the other by more than one iteration, so the two runs' curves cover the same iterations."""
+        self._partner = partner
+
+    def training_at(self) -> int | None:
+        """The iteration this run trains at now, None unless it plays with a training slot."""
+        trainer = self._trainer
+        return trainer.iteration if self._playing and not self._position and trainer is not None else None
+
+    def _ahead_of_partner(self) -> bool:
+        partner = self._partner
+        if partner is None or not partner.is_alive():
+            return False
+        other = partner.training_at()
+        return other is not None and other < self._trainer.iteration
+
     def _train_when_allowed(self) -> None:
         if not self._compiled:
             self._compile()
+        if self._ahead_of_partner():
+            try:  # let the partner catch up, but keep answering commands
+                self._apply(self._commands.get(timeout=0.02))
+            except queue.Empty:
+                pass
+            return
         self._position = self._scheduler.request(self.key)
         if self._position:
             self._publish()

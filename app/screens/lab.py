@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from app import lab_controls, lab_views, share
+from app import compare_view, lab_controls, lab_views, share
 from app.state import T, default_config, guarded, kept, labeller, registry, session_key
 
 BUILDING_S = 2.0
@@ -35,28 +35,32 @@ def _interval(snap) -> float:
 
 
 @guarded
-def _live(reg, key: str, interval: float) -> None:
-    """The fragment: everything that moves while training."""
+def _live(reg, key: str, interval: float, compared: str | None = None) -> None:
+    """The fragment: everything that moves while training (``compared``: run B's key, in compare mode)."""
     ss = st.session_state
-    view = ss.get("view", "overview")
+    view = "overview" if compared else ss.get("view", "overview")
     snap = reg.snapshot(key, view)
-    if snap is None:  # freed while the tab slept: the page rebuilds a worker
+    other = reg.snapshot(compared, view) if compared else None
+    if snap is None or (compared and other is None):  # freed while the tab slept: the page rebuilds a worker
         st.rerun()
     if view == "distribution" and snap.state == "paused" and not _current(snap.distribution, snap):
         snap = _wait_for_distribution(reg, key, snap)
-    stopped = snap.state in ("paused", "diverged", "error")
+    stopped = all(s.state in ("paused", "diverged", "error") for s in (snap, other) if s is not None)
     if ss.get("playing") and stopped and snap.applied >= ss.get("play_number", 0):
         ss.playing = False  # the run stopped by itself (diverged, idle): show the Play button again
         st.rerun()
     if interval != _interval(snap):
         st.rerun()  # a new pace for the fragment
-    lab_views.header(snap)
     stats = reg.stats()  # read with the snapshot, so the server's counts and the page's status agree
+    views = reg.views_of(key)
+    if compared:
+        compare_view.show({"A": snap, "B": other}, views)
+    else:
+        lab_views.header(snap)
     st.caption(T("server_stats", live=stats.live_workers, training=stats.training, waiting=stats.waiting,
                  cap=reg.max_running))
-    views = reg.views_of(key)
-    if views is None:
-        return  # the dataset is still loading; the header says "building"
+    if views is None or compared:
+        return  # the dataset is still loading (the header says "building"), or the compare view is drawn
     lab_views.health(snap, views)
     if view == "step_by_step":
         lab_views.step_by_step(snap, views, lambda: _slow_motion(reg, key))
@@ -87,6 +91,23 @@ def _slow_motion(reg, key: str) -> None:
         worker.wait_applied(worker.send("step_detailed"), lab_controls.STEP_WAIT_S)
 
 
+def _compared_run(reg, key: str, worker, designs) -> lab_controls.Run | None:
+    """Run B of the compare mode, started from a copy of A's settings (same seed, so the same initial
+    weights and noise); None, and B stopped, when the mode is off."""
+    partner = f"{key}/B"
+    if not st.session_state.get("compare", False):
+        worker.pair(None)
+        old = reg.existing(partner)
+        if old is not None:
+            old.send("stop")
+        return None
+    lab_controls.init_values(lab_controls.wanted_config(default_config()), "B")
+    other, _ = reg.worker(partner, lab_controls.wanted_config(default_config(), "B"), designs)
+    worker.pair(other)
+    other.pair(worker)
+    return lab_controls.Run("B", other, other.snapshot())
+
+
 def page() -> None:
     ss = st.session_state
     reg = registry()
@@ -101,18 +122,21 @@ def page() -> None:
     ss.had_worker = True
     if designs is not None:
         st.sidebar.info(T("lab_own_designs", count=len(designs)), icon=":material/upload_file:")
-    snap = worker.snapshot()
-
-    lab_controls.preset_picker(worker)
-    wanted = lab_controls.controls(worker, snap)
+    runs = [lab_controls.Run("A", worker, worker.snapshot())]
+    compared = _compared_run(reg, key, worker, designs)
+    runs += [compared] if compared else []
+    wanted = lab_controls.controls(runs)
 
     st.subheader(T("lab_title"), anchor=False)
     st.caption(T("lab_intro"))
-    lab_controls.buttons(worker, snap, wanted)
-    st.segmented_control(T("view"), lab_views.VIEWS, required=True, format_func=labeller("view_"),
-                         help=T("help_view"), label_visibility="collapsed", **kept("view", "overview"))
-    interval = _interval(snap)
-    st.fragment(_live, run_every=interval)(reg, key, interval)
+    lab_controls.buttons(runs, wanted)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    if not compared:
+        left.segmented_control(T("view"), lab_views.VIEWS, required=True, format_func=labeller("view_"),
+                               help=T("help_view"), label_visibility="collapsed", **kept("view", "overview"))
+    right.toggle(T("compare"), help=T("help_compare"), **kept("compare", False))
+    interval = _interval(runs[0].snap)
+    st.fragment(_live, run_every=interval)(reg, key, interval, f"{key}/B" if compared else None)
 
 
 guarded(page)()
