@@ -22,8 +22,8 @@ from mechgan.training_figures import FAKE, REAL
 HEIGHT = 300
 EVEN = 0.5  # the D score of a discriminator that cannot tell real from generated
 SMOOTHING = 0.6  # TensorBoard's default weight of the moving average
-ROBUST_Q = (2.0, 98.0)  # percentiles that bound the bulk of a curve
-ROBUST_PAD = 0.3  # room above and below the bulk, as a share of its spread
+ROBUST_Q = (10.0, 90.0)  # percentiles that bound the bulk of a curve (an early spike can be ~10 % of it)
+ROBUST_PAD = 1.0  # room above and below the bulk, as a share of its spread
 RAW_OPACITY = 0.25
 
 
@@ -42,7 +42,7 @@ def ema(values: np.ndarray, weight: float) -> np.ndarray:
 def robust_domain(values: np.ndarray) -> tuple[float, float] | None:
     """A y-range around the bulk of ``values`` when some lie far outside it (spikes), else None.
 
-    The 2nd-98th percentiles bound the bulk, padded by 30 % of their spread; a
+    The 10th-90th percentiles bound the bulk, padded by their spread on each side; a
     range is returned only when a value falls outside it, so a calm curve keeps
     Vega's own scale.
     """
@@ -97,7 +97,7 @@ def _lines(history, series: dict[str, tuple[str, str]], title: str, xaxis: str, 
     small Arrow table.  Both lines of a series share its colour; the raw one is faint."""
     frame, names, smooth = _frame(history, series, smoothing)
     colors = [color for _, color in series.values()]
-    y = {"field": "value", "type": "quantitative", "title": yaxis, "axis": {"format": "~g"}}
+    y = {"field": "value", "type": "quantitative", "title": yaxis}
     values = frame[names].to_numpy(np.float64).ravel()
     spikes = None if log or ydomain is not None else robust_domain(values)
     if log:

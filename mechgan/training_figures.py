@@ -357,10 +357,10 @@ def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Qu
                                  line=dict(color=color, dash="dash" if key == "material_w1" else "solid"),
                                  yaxis="y2" if key == "material_w1" else "y"))
     fig.update_layout(title=title, margin=dict(l=45, r=55, t=40, b=40), height=320,
-                      xaxis=dict(title=xaxis, tickformat="~s"),
+                      xaxis=dict(title=xaxis),
                       yaxis=dict(title=yaxis, range=[-0.02, 1.02], dtick=0.2, tickformat=".1f"),
                       yaxis2=dict(title=y2axis, overlaying="y", side="right", showgrid=False, rangemode="tozero",
-                                  tickformat="~g"),
+                                  tickmode="auto", nticks=6, tickformat=".3~r"),  # its own round ticks
                       legend=dict(orientation="h", y=-0.25), uirevision="keep")
     return fig
 
