@@ -25,10 +25,11 @@ def save_box(worker: Worker, snap: Snapshot) -> None:
         typed = st.text_input(T("run_name"), key="run_name", help=T("help_run_name"),
                               placeholder=suggested_name(snap))
         name = typed.strip() or suggested_name(snap)
+        chosen = ss.pop("save_now", None)  # the student's answer to the question below: "overwrite" or "new"
         if st.button(T("save"), key="btn_save", disabled=snap.iteration == 0):
             _save(worker, name, overwrite=False)
-        elif ss.pop("save_now", False):  # "Save as <free name>" was pressed: it put that name in the box
-            _save(worker, name, overwrite=False)
+        elif chosen:
+            _save(worker, name, overwrite=chosen == "overwrite")
         elif ss.get("save_conflict") == name:
             _ask(worker, name)
 
@@ -72,18 +73,16 @@ def _ask(worker: Worker, name: str) -> None:
 
     folder = sanitize_run_name(name)
     mine = ALLOW_OVERWRITE_OTHERS or run_owner(RUNS_ROOT / folder) == owner_tag(worker.key)
-    question = st.empty()
-    question.warning(T("run_exists" if mine else "run_exists_other", name=folder), icon=":material/warning:")
+    st.warning(T("run_exists" if mine else "run_exists_other", name=folder), icon=":material/warning:")
+    if mine:
+        st.button(T("overwrite"), key="btn_overwrite", icon=":material/save_as:", width="stretch",
+                  on_click=_answer, args=(name, "overwrite"))
     free = free_run_name(folder, RUNS_ROOT)
-    left, right = st.columns(2)
-    if mine and left.button(T("overwrite"), key="btn_overwrite", icon=":material/save_as:"):
-        question.empty()
-        _save(worker, name, overwrite=True)
-    right.button(T("save_as", name=free), key="btn_save_as", on_click=_take_name, args=(free,))
+    st.button(T("save_as", name=free), key="btn_save_as", width="stretch", on_click=_answer, args=(free, "new"))
 
 
-def _take_name(name: str) -> None:
-    """Before the rerun: the free name goes into the box, and the rerun saves under it."""
+def _answer(name: str, choice: str) -> None:
+    """Before the rerun: the name goes into the box, and the rerun saves under it as chosen."""
     st.session_state.run_name = name
-    st.session_state.save_now = True
+    st.session_state.save_now = choice
     st.session_state.pop("save_conflict", None)
