@@ -95,7 +95,8 @@ def test_hadolint_would_catch_a_bad_dockerfile(tmp_path):
 
 def test_image_facts():
     steps = instructions()
-    assert steps[0] == ("FROM", "python:3.11-slim")
+    assert steps[0][0] == "FROM" and re.fullmatch(r"python:3\.11-slim@sha256:[0-9a-f]{64}", steps[0][1]), \
+        "the base image is pinned by digest"
     users = args_of("USER")
     assert users and users[-1] not in ("root", "0"), "the app must not run as root"
     assert [kw for kw, _ in steps].index("USER") > max(i for i, (kw, _) in enumerate(steps) if kw == "RUN")
@@ -109,8 +110,9 @@ def test_image_facts():
     assert env["MECHGAN_RUNS_DIR"] == "/data/runs" and int(env["MECHGAN_MAX_TRAINING"]) >= 1
     assert "/data/runs" in args_of("VOLUME")[0]
     copied = {shlex.split(a)[0] for a in args_of("COPY")}
-    assert {"requirements.txt", "assets/", "mechgan/", "app/", ".streamlit/"} <= copied
-    assert any("--no-cache-dir -r requirements.txt" in a for a in args_of("RUN"))
+    assert {"requirements.lock", "assets/", "mechgan/", "app/", ".streamlit/"} <= copied
+    assert any("--require-hashes -r requirements.lock" in a for a in args_of("RUN"))
+    assert all("--no-deps" in a for a in args_of("RUN") if a.startswith("pip install") and "-e ." in a)
 
 
 def test_requirements_are_pinned():
@@ -118,6 +120,57 @@ def test_requirements_are_pinned():
     reqs = [ln for ln in lines if ln and not ln.startswith("#")]
     assert reqs and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][\w.]*", r) for r in reqs), reqs
     assert {r.split("==")[0].lower() for r in reqs} >= {"tensorflow-cpu", "streamlit", "numpy"}
+
+
+LOCK_ENTRY = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)")
+
+
+def locked(path: Path) -> dict[str, str]:
+    """name -> version of a pip-compile lock, each entry checked to carry at least one sha256 hash."""
+    text = path.read_text().replace("\\\n", " ")
+    out = {}
+    for line in text.splitlines():
+        if match := LOCK_ENTRY.match(line):
+            assert re.search(r"--hash=sha256:[0-9a-f]{64}", line), f"{path.name}: {match[1]} has no hash"
+            out[match[1].lower().replace("_", "-")] = match[2]
+    return out
+
+
+def pins(path: Path) -> dict[str, str]:
+    """The top-level pins of a requirements file (name -> version), '-r' lines followed."""
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line.startswith("-r "):
+            out.update(pins(path.parent / line[3:].strip()))
+        elif line:
+            name, version = line.split("==")
+            out[name.lower().replace("_", "-")] = version
+    return out
+
+
+@pytest.mark.parametrize("lock, top", [("requirements.lock", "requirements.txt"),
+                                       ("requirements-dev.lock", "requirements-dev.txt")])
+def test_locks_pin_every_package_with_hashes_and_agree_with_the_top_level_pins(lock, top):
+    entries, wanted = locked(REPO / lock), pins(REPO / top)
+    assert len(entries) > 2 * len(wanted), "the transitive packages are missing"
+    assert {name: entries.get(name) for name in wanted} == wanted
+
+
+def test_the_test_lock_installs_what_the_image_installs():
+    image, tests = locked(REPO / "requirements.lock"), locked(REPO / "requirements-dev.lock")
+    assert {name: tests.get(name) for name in image} == image
+
+
+def test_readme_setup_is_two_commands_on_the_locks_and_ci_runs_the_second():
+    readme = (REPO / "README.md").read_text()
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    commands = [ln.strip() for ln in setup.splitlines() if ln.startswith("    ")]
+    assert len(commands) == 2, commands
+    assert "pip install -r requirements.lock" in commands[0] and "streamlit run app/main.py" in commands[0]
+    assert "pip install -r requirements-dev.lock" in commands[1] and commands[1].endswith("python -m pytest")
+    ci = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert ci == commands[1]
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
@@ -177,6 +230,19 @@ def test_compose_file():
     assert int(service["environment"]["MECHGAN_MAX_TRAINING"]) <= float(limits["cpus"])
     for name in ("MECHGAN_IDLE_PAUSE_S", "MECHGAN_IDLE_FREE_S"):
         assert float(service["environment"][name]) > 0
+
+
+def test_compose_runs_on_a_read_only_root_with_rotated_logs():
+    service = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]["mechgan"]
+    assert service["read_only"] is True
+    tmpfs = {entry.split(":")[0]: entry.split(":", 1)[1] for entry in service["tmpfs"]}
+    user = args_of("USER")[-1]
+    home = next(a for a in args_of("RUN") if "useradd" in a)
+    assert "/tmp" in tmpfs and "--create-home" in home  # uploads (tempfile) and HOME (Streamlit) are writable
+    assert "/home/mechgan" in tmpfs and f"uid={user}" in tmpfs["/home/mechgan"]
+    assert all("size=" in options for options in tmpfs.values()), "a tmpfs without a size may fill the memory"
+    logging = service["logging"]
+    assert logging["driver"] == "json-file" and logging["options"]["max-size"] and int(logging["options"]["max-file"]) >= 2
 
 
 # ------------------------------------------------------------------ the replay
