@@ -47,7 +47,7 @@ class Finding:
     advice: tuple[str, ...] = ()
 
 
-FORMATS = {"iteration": ",", "loss": ".3g", "seconds": ".0f", "swing": ".2f"}
+FORMATS = {"iteration": ",", "loss": ",.0f", "seconds": ".0f", "swing": ".2f"}
 
 
 def diagnose(snap: Snapshot, real_diversity: float, stalled_s: float = 0.0) -> list[Finding]:

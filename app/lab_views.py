@@ -171,11 +171,11 @@ def _report_table(report: dict) -> None:
         scale = tf_fig.W1_PIXELS if key == "material_w1" else 1  # in pixels, as on the chart
         rows.append({T("metric"): T(f"metric_{key}"), T("value"): N(value * scale, ".3g"),
                      T("target"): f"{bar.op} {N(bar.threshold * scale, 'g')}" if bar else "",
-                     T("met"): (T("yes") if bar.met(report) else T("no")) if bar else "",
-                     T("explain"): T(f"explain_{key}")})
+                     T("met"): (T("yes") if bar.met(report) else T("no")) if bar else ""})
     st.caption(T("latest_report", iteration=report["iteration"]))
-    st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={T("explain"): st.column_config.TextColumn(width="large")})
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.markdown(f"**{T('explain')}**  \n" + "  \n".join(  # a table cell cuts a sentence to one line
+        f"**{T(f'metric_{key}')}**: {T(f'explain_{key}')}" for key in report if key != "iteration"))
 
 
 def timeline(snap: Snapshot, views: ViewMaker) -> None:

@@ -72,10 +72,10 @@ class WorkerSettings:
     idle_pause_s: float = 60.0
     idle_free_s: float = 600.0
     samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.02))
-    # made only while shown, for a student who chose to watch it: D's scores of ~400 designs, G's gradients,
-    # about two training steps' worth; at 12 % a new view about every second (GAN Lab's live picture),
-    # at 5 % every ~3 s (bench/distribution_bench.py prints the figures)
-    distribution: _Budget = field(default_factory=lambda: _Budget(0.5, 0.12))
+    # made only while shown, for a student who chose to watch it: D's scores of ~400 designs and G's gradients
+    # cost ~3.4 training iterations (bench/distribution_bench.py), so at 20 % a new view every ~17 iterations,
+    # about every second at the default's 10-40 steps/s (GAN Lab's live picture); at 5 % it lagged by ~70
+    distribution: _Budget = field(default_factory=lambda: _Budget(0.5, 0.20))
     metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.02))
     metric_samples: int = 256
 
