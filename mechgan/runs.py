@@ -132,7 +132,7 @@ def _write(trainer: Trainer, folder: Path, previous: Path, owner: str) -> None:
 def _swap_in(tmp: Path, final: Path, overwrite: bool) -> None:
     """Put ``tmp`` at ``final``; the replaced version, if any, ends in ``tmp`` (removed by the caller)."""
     try:
-        os.rename(tmp, final)  # refused when ``final`` is a saved run (a non-empty folder)
+        os.replace(tmp, final)  # refused when ``final`` is a saved run (a non-empty folder)
         return
     except OSError as e:
         if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
@@ -160,13 +160,13 @@ def _replace_in_two_steps(tmp: Path, final: Path) -> None:
     """Where folders cannot be swapped: previous aside, new in; a crash between the two renames leaves
     ``.<name>.old-*``, which the start-up recovery puts back."""
     old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-    os.rename(final, old)
+    os.replace(final, old)
     try:
-        os.rename(tmp, final)
+        os.replace(tmp, final)
     except OSError:  # put the previous save back rather than lose it
-        os.rename(old, final)
+        os.replace(old, final)
         raise
-    os.rename(old, tmp)  # the caller removes it
+    os.replace(old, tmp)  # the caller removes it
 
 
 def recover_runs(root: Path | str = RUNS_DIR) -> list[str]:
@@ -180,7 +180,7 @@ def recover_runs(root: Path | str = RUNS_DIR) -> list[str]:
             continue
         final = root / match["name"]
         if match["kind"] == "old" and not final.exists() and (path / "config.json").is_file():
-            os.rename(path, final)
+            os.replace(path, final)
             done.append(f"restored {final.name}")
         else:
             shutil.rmtree(path, ignore_errors=True)
