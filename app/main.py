@@ -38,5 +38,6 @@ pages = [
     st.Page(PAGES / "data.py", title=T("page_data"), icon=":material/grid_on:"),
     st.Page(PAGES / "architectures.py", title=T("page_architectures"), icon=":material/account_tree:"),
     st.Page(PAGES / "runs.py", title=T("page_runs"), icon=":material/compare_arrows:"),
+    st.Page(PAGES / "design.py", title=T("page_design"), icon=":material/architecture:"),
 ]
 st.navigation(pages).run()

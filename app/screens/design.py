@@ -1,0 +1,158 @@
+"""Design: a cantilever to a specification, from the conditional GAN, beside SIMP solving the same case.
+
+The student sets the load (row on the right edge, angle) and the volume; the
+page draws N designs of the shipped conditional G at once, then SIMP's
+answer, its iterations shown as they come (~1 s), the compliance of each and
+the compliance error of each generated design.  The cases tried stay in a
+table for this browser session.  The model is loaded once per server process.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from mechgan import conditional, figures, physics_metrics, specification, topopt
+from mechgan.dataset_builder import FAMILY
+
+from app.state import N, T, guarded, kept
+
+PLOT = dict(width="stretch", config={"displayModeBar": False})
+ARROW = 12  # arrow length, in elements
+SIMP_FRAMES = (3, 6, 12, 24, 48)  # iteration counts shown before SIMP's final design
+FRAME_PAUSE = 0.12  # seconds a frame stays when SIMP's states come from the cache
+CE_SHOWN = 10.0  # a CE above 1000 % (void under the load: ~1e9 %) is written as "> 1000 %"
+
+
+@st.cache_resource(show_spinner=False)
+def _model() -> conditional.ConditionalGenerator:
+    return conditional.load_generator()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _generated(row: int, angle: float, volfrac: float, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """G's designs for the case and their compliances."""
+    designs = _model().design(row, angle, volfrac, n, seed)
+    case = topopt.LoadCase(row, angle)
+    return designs, np.array([topopt.compliance(d, case) for d in designs])
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _simp(row: int, angle: float, volfrac: float, max_iter: int | None) -> topopt.SimpResult:
+    """SIMP's state after ``max_iter`` iterations (None: run to convergence); the solver is deterministic,
+    so each frame is the state the full run passes through."""
+    settings = topopt.SimpSettings() if max_iter is None else topopt.SimpSettings(max_iter=max_iter)
+    return topopt.optimize(topopt.LoadCase(row, angle), volfrac, settings=settings)
+
+
+def _figure(image: np.ndarray, row: int, angle: float, title: str) -> go.Figure:
+    """A design (or densities) with the clamped edge and the load drawn as an arrow ending at its node."""
+    fig = figures.design_image(image, title=title)
+    a = np.deg2rad(angle)
+    x, y = 49.5, row - 0.5  # the load node, in the image's pixel coordinates
+    fig.add_annotation(x=x, y=y, ax=x - ARROW * np.sin(a), ay=y - ARROW * np.cos(a), xref="x", yref="y",
+                       axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=3, arrowcolor="#dc2626",
+                       text="")
+    fig.add_shape(type="line", x0=-0.5, x1=-0.5, y0=-0.5, y1=49.5, line=dict(color="#2563eb", width=6))
+    fig.update_xaxes(range=[-2, 50 + ARROW])
+    fig.update_yaxes(range=[50 + ARROW / 2, -2 - ARROW / 2])
+    fig.update_layout(height=260, margin=dict(l=4, r=4, t=36, b=4), title_font_size=13)
+    return fig
+
+
+def _controls() -> tuple[int, float, float, int, int]:
+    c = st.columns(4)
+    row = c[0].slider(T("design_row"), 0, 50, help=T("help_design_row"), **kept("design_row", 25))
+    angle = c[1].slider(T("design_angle"), -90, 90, help=T("help_design_angle"), **kept("design_angle", 0))
+    volfrac = c[2].slider(T("design_volume"), 0.10, 0.90, step=0.01, help=T("help_design_volume"),
+                          **kept("design_volume", 0.40))
+    n = c[3].slider(T("designs_drawn"), 1, 8, help=T("help_design_count"), **kept("design_n", 4))
+    seed = st.session_state.setdefault("design_seed", 0)
+    return int(row), float(angle), float(volfrac), int(n), int(seed)
+
+
+def _new_draw() -> None:
+    st.session_state.design_seed = st.session_state.get("design_seed", 0) + 1
+
+
+def _simp_live(slot, row: int, angle: float, volfrac: float) -> topopt.SimpResult:
+    """Draw SIMP's states one after the other in ``slot``; return its final result."""
+    for k in SIMP_FRAMES:
+        start = time.perf_counter()
+        state = _simp(row, angle, volfrac, k)
+        if state.iterations < k:  # converged before this frame
+            break
+        slot.plotly_chart(_figure(state.densities, row, angle, T("design_simp_iter", it=k)), **PLOT)
+        time.sleep(max(0.0, FRAME_PAUSE - (time.perf_counter() - start)))
+    result = _simp(row, angle, volfrac, None)
+    slot.plotly_chart(_figure(result.design, row, angle, T("design_simp_done", it=result.iterations)), **PLOT)
+    return result
+
+
+def _ce(error: float) -> str:
+    return f"> {N(100 * CE_SHOWN, '+.0f')} %" if error > CE_SHOWN else f"{N(100 * error, '+.1f')} %"
+
+
+def _remember(row: int, angle: float, volfrac: float, simp: float, ce: np.ndarray) -> None:
+    """Add the case to this session's table (once)."""
+    cases = st.session_state.setdefault("design_cases", [])
+    entry = {"row": row, "angle": angle, "volume": volfrac}
+    if any({k: c[k] for k in entry} == entry for c in cases):
+        return
+    cases.append(entry | {"simp": simp, "median_ce": float(np.median(ce)), "best_ce": float(np.min(ce)),
+                          "in_range": specification.in_trained_ranges(row, angle, volfrac)})
+
+
+def _table() -> None:
+    cases = st.session_state.get("design_cases", [])
+    if not cases:
+        return
+    st.subheader(T("design_table"))
+    cols = {"row": T("design_col_row"), "angle": T("design_col_angle"), "volume": T("design_col_volume"),
+            "simp": T("design_col_simp"), "median_ce": T("design_col_median_ce"), "best_ce": T("design_col_best_ce"),
+            "in_range": T("design_col_in_range")}
+    rows = [{cols["row"]: c["row"], cols["angle"]: f"{N(c['angle'], '+.0f')}°", cols["volume"]: N(c["volume"], ".2f"),
+             cols["simp"]: N(c["simp"], ".1f"), cols["median_ce"]: _ce(c["median_ce"]),
+             cols["best_ce"]: _ce(c["best_ce"]), cols["in_range"]: c["in_range"]}
+            for c in reversed(cases)]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+@guarded
+def page() -> None:
+    st.title(T("design_title"))
+    st.caption(T("design_intro"))
+    row, angle, volfrac, n, seed = _controls()
+    if not specification.in_trained_ranges(row, angle, volfrac):
+        st.warning(T("design_out_of_range", rows=f"{FAMILY.row_min}–{FAMILY.row_max}",
+                     angle=f"±{FAMILY.angle_max_deg:.0f}°",
+                     volume=f"{N(FAMILY.volfrac_min, '.2f')}–{N(FAMILY.volfrac_max, '.2f')}"),
+                   icon=":material/warning:")
+    left, right = st.columns([3, 1])
+    left.subheader(T("design_generated"))
+    left.button(T("design_redraw"), key="design_redraw", help=T("help_design_redraw"), on_click=_new_draw)
+    right.subheader(T("design_simp"))
+    slot = right.empty()
+    designs, compliances = _generated(row, angle, volfrac, n, seed)
+    grid, captions = left.columns(min(n, 4)), []
+    for i, d in enumerate(designs):
+        box = grid[i % len(grid)].container()
+        box.plotly_chart(_figure(d, row, angle, f"G #{i + 1} · {N(d.mean(), '.0%')}"), key=f"design_g_{i}", **PLOT)
+        captions.append(box.empty())
+    simp_caption = right.empty()
+    started = time.perf_counter()
+    simp = _simp_live(slot, row, angle, volfrac)
+    simp_caption.caption(T("design_simp_caption", c=N(simp.compliance, ".1f"), vf=N(simp.design.mean(), ".0%"),
+                           s=N(time.perf_counter() - started, ".1f")))
+    ce = np.array([physics_metrics.compliance_error(d, topopt.LoadCase(row, angle), simp.compliance)
+                   for d in designs])
+    for slot_, d, c, e in zip(captions, designs, compliances, ce):
+        unloaded = physics_metrics.load_disrespect(d, row)
+        slot_.caption(T("design_g_unloaded") if unloaded else T("design_g_caption", c=N(c, ".1f"), ce=_ce(e)))
+    _remember(row, angle, volfrac, simp.compliance, ce)
+    _table()
+
+
+page()

@@ -1,0 +1,71 @@
+"""``mechgan design`` and ``mechgan train-conditional`` / ``evaluate`` on a conditional run."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from mechgan import cli
+
+
+def _design(tmp_path, *extra: str) -> tuple[int, str]:
+    out = tmp_path / "d.npy"
+    return cli.main(["design", "--row", "20", "--angle", "10", "--volume", "0.4", "--out", str(out), *extra]), out
+
+
+def test_design_writes_bool_designs(tmp_path):
+    rc, out = _design(tmp_path, "--n", "3")
+    designs = np.load(out)
+    assert rc == 0 and designs.shape == (3, 50, 50) and designs.dtype == bool
+    _design(tmp_path, "--n", "3")
+    assert np.array_equal(np.load(out), designs)  # the same seed, the same designs
+
+
+def test_design_out_of_the_trained_ranges_warns(tmp_path):
+    with pytest.warns(UserWarning, match="outside the trained ranges"):
+        assert cli.main(["design", "--row", "5", "--angle", "55", "--volume", "0.52", "--n", "2",
+                         "--out", str(tmp_path / "ood.npy")]) == 0
+    assert np.load(tmp_path / "ood.npy").shape == (2, 50, 50)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--row", "51", "--angle", "0", "--volume", "0.4"], "load row"),
+    (["--row", "-1", "--angle", "0", "--volume", "0.4"], "load row"),
+    (["--row", "20", "--angle", "0", "--volume", "1"], "volume fraction"),
+    (["--row", "20", "--angle", "0", "--volume", "0"], "volume fraction"),
+    (["--row", "20", "--angle", "0", "--volume", "0.4", "--n", "0"], "--n"),
+    (["--row", "20", "--angle", "0", "--volume", "0.4", "--run", "no-such-run"], "no saved run"),
+])
+def test_design_refuses_nonsense_in_one_line(tmp_path, capsys, args, message):
+    assert cli.main(["design", *args, "--out", str(tmp_path / "x.npy")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mechgan: error:") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "x.npy").exists()
+
+
+def test_design_command_exits_2_without_traceback():
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    done = subprocess.run([sys.executable, "-m", "mechgan.cli", "design", "--row", "80", "--angle", "0",
+                           "--volume", "0.4", "--out", "x.npy"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == ["mechgan: error: load row must be a whole number from 0 (top) "
+                                                "to 50 (bottom), got 80"]
+
+
+def test_train_save_design_and_evaluate_a_conditional_run(tmp_path, capsys):
+    small = ["--nf", "4", "--latent-dim", "8", "--batch-size", "8", "--runs-dir", str(tmp_path), "--name", "c"]
+    assert cli.main(["train-conditional", "--steps", "2", *small, "--export", str(tmp_path / "g.npz")]) == 0
+    assert (tmp_path / "c" / "conditional.json").is_file() and (tmp_path / "g.npz").is_file()
+    assert cli.main(["train-conditional", "--steps", "2", *small]) == 2  # a taken name is never replaced
+    assert "--resume" in capsys.readouterr().err
+    assert cli.main(["train-conditional", "--steps", "3", "--resume", *small]) == 0
+    assert "saved 3 iterations" in capsys.readouterr().out
+    rc, out = _design(tmp_path, "--run", str(tmp_path / "c"), "--n", "2")
+    assert rc == 0 and np.load(out).shape == (2, 50, 50)
+    assert cli.main(["evaluate", str(tmp_path / "g.npz"), "--n", "4"]) == 0
+    table = capsys.readouterr().out
+    for label in ("G test", "retrieval test", "G ood", "retrieval ood"):
+        assert label in table
