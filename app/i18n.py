@@ -17,7 +17,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_architectures": ("Architectures", "Architectures"),
     "page_runs": ("Runs", "Entraînements"),
     "page_design": ("Design to a specification", "Pièce sur cahier des charges"),
-    "page_design": ("Design to a specification", "Pièce sur cahier des charges"),
     "page_error": ("Something went wrong on this page: {error}. Reload the page; if it persists, tell your teacher.",
                    "Un problème est survenu sur cette page : {error}. Rechargez la page ; si cela persiste, "
                    "prévenez votre enseignant."),
@@ -72,6 +71,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "Charge un entraînement de 3 000 itérations avec les réglages par défaut : voyez ce "
                              "que dessine un bon générateur, puis continuez à l'entraîner (ses réglages "
                              "remplissent les contrôles)."),
+    "speck_sum_range": ("specks of", "îlots de"),
     "share": ("Share these settings", "Partager ces réglages"),
     "share_student": ("Your settings as a link: whoever opens it starts from them.",
                       "Vos réglages sous forme de lien : qui l'ouvre part de ces réglages."),
@@ -151,7 +151,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "step_g": ("Step G", "Pas G"),
     "help_step_g": ("One update of the generator only: watch the designs move towards what D calls real.",
                     "Une seule mise à jour du générateur : les pièces se déplacent vers ce que D juge réel."),
-    "save_run": ("Save run", "Enregistrer"),
+    "save_run": ("Save run", "Enregistrer l'entraînement"),
     "run_name": ("Run name", "Nom de l'entraînement"),
     "help_run_name": ("Letters, digits, - and _; left empty, the name in grey. The Runs page lists saved runs.",
                       "Lettres, chiffres, - et _ ; vide, le nom en gris. La page Entraînements liste les "
@@ -178,8 +178,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "Votre entraînement a été fermé après une longue inactivité ; un nouveau a démarré."),
     "msg_switched": ("New training data: a new run has started on it.",
                      "Nouvelles données d'entraînement : un nouvel entraînement a démarré."),
-    "lab_own_designs": ("Training on your {count} uploaded designs (Data page).",
-                        "Entraînement sur vos {count} pièces téléversées (page Données)."),
+    "lab_own_designs": ("Training on your {count} uploaded designs, {level} pixels of material on average "
+                        "(Data page).",
+                        "Entraînement sur vos {count} pièces téléversées, {level} pixels de matière en moyenne "
+                        "(page Données)."),
     "msg_idle": ("Paused because this tab stopped refreshing. Press Play to go on.",
                  "En pause car cet onglet ne se rafraîchissait plus. Appuyez sur Lecture pour continuer."),
     "worker_error": ("Training stopped with an error: {error}. Change a setting and press Reset.",
@@ -588,53 +590,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "design_g_caption": ("C = {c} · CE = {ce}", "C = {c} · CE = {ce}"),
     "design_g_unloaded": ("No material at the load: this design does not carry it.",
                           "Pas de matière sous la charge : cette pièce ne la porte pas."),
-    "design_table": ("Cases tried", "Cas essayés"),
-    "design_col_row": ("Row", "Ligne"),
-    "design_col_angle": ("Angle", "Angle"),
-    "design_col_volume": ("Volume", "Volume"),
-    "design_col_simp": ("C of SIMP", "C de SIMP"),
-    "design_col_median_ce": ("Median CE of G", "CE médiane de G"),
-    "design_col_best_ce": ("Best CE of G", "Meilleure CE de G"),
-    "design_col_in_range": ("Trained range", "Domaine entraîné"),
-    # ---------------------------------------------------------------- design page (conditional GAN)
-    "design_title": ("Design to a specification", "Une pièce sur cahier des charges"),
-    "design_intro": ("Choose where the load acts on the right edge, its direction and the share of material: a "
-                     "conditional GAN, trained on the shipped designs, draws cantilevers for exactly this case at "
-                     "once, and topology optimization (SIMP) solves the same case beside them. CE, the compliance "
-                     "error, says how much more flexible than SIMP's answer each generated design is.",
-                     "Choisissez où la charge s'applique sur le bord droit, sa direction et la part de matière : un "
-                     "GAN conditionnel, entraîné sur les pièces fournies, dessine aussitôt des consoles pour ce cas "
-                     "précis, et l'optimisation topologique (SIMP) résout le même cas à côté. CE, l'erreur de "
-                     "souplesse, dit de combien chaque pièce générée est plus souple que la réponse de SIMP."),
-    "design_row": ("Load position (row)", "Position de la charge (ligne)"),
-    "help_design_row": ("Node row on the right edge where the force acts: 0 is the top, 50 the bottom. "
-                        "The model was trained on rows 10 to 40.",
-                        "Ligne du nœud du bord droit où la force s'applique : 0 en haut, 50 en bas. "
-                        "Le modèle a été entraîné sur les lignes 10 à 40."),
-    "design_angle": ("Load angle (degrees)", "Angle de la charge (degrés)"),
-    "help_design_angle": ("Direction of the force, measured from straight down; positive leans towards the free "
-                          "end (right). Trained within ±40°.",
-                          "Direction de la force, mesurée depuis la verticale vers le bas ; positif penche vers "
-                          "l'extrémité libre (à droite). Entraîné entre −40° et +40°."),
-    "design_volume": ("Volume fraction", "Fraction de volume"),
-    "help_design_volume": ("Share of the 50×50 domain that may be solid. Trained from 0.30 to 0.50.",
-                           "Part du domaine 50×50 qui peut être pleine. Entraîné de 0,30 à 0,50."),
-    "design_count": ("Designs drawn", "Pièces dessinées"),
-    "help_design_count": ("How many designs the generator draws for this case (each from another noise z).",
-                          "Combien de pièces le générateur dessine pour ce cas (chacune d'un autre bruit z)."),
-    "design_redraw": ("New noise", "Nouveau bruit"),
-    "help_design_redraw": ("Draw the generator's designs again from fresh noise, for the same case.",
-                           "Redessine les pièces du générateur à partir d'un nouveau bruit, pour le même cas."),
-    "design_out_of_range": ("This case lies outside what the model was trained on (rows {rows}, angles {angle}, "
-                            "volume {volume}): its designs are guesses out of distribution.",
-                            "Ce cas sort de ce que le modèle a vu à l'entraînement (lignes {rows}, angles {angle}, "
-                            "volume {volume}) : ses pièces sont des extrapolations hors distribution."),
-    "design_generated": ("Conditional GAN", "GAN conditionnel"),
-    "design_simp": ("SIMP, same case", "SIMP, même cas"),
-    "design_simp_iter": ("SIMP · iteration {it}", "SIMP · itération {it}"),
-    "design_simp_done": ("SIMP · final ({it} iterations)", "SIMP · final ({it} itérations)"),
-    "design_simp_caption": ("Compliance C = {c} · volume {vf} · {s} s", "Souplesse C = {c} · volume {vf} · {s} s"),
-    "design_g_caption": ("C = {c} · CE = {ce} %", "C = {c} · CE = {ce} %"),
     "design_table": ("Cases tried", "Cas essayés"),
     "design_col_row": ("Row", "Ligne"),
     "design_col_angle": ("Angle", "Angle"),

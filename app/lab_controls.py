@@ -69,7 +69,7 @@ def _format(name: str):
     if PARAMS[name].choices:
         return labeller("choice_")
     if name.startswith("lr_"):
-        return lambda value: f"{value:.0e}".replace("e-0", "e-")
+        return lambda value: f"{value:.0e}".replace("e-0", "e-").replace("e+00", "")  # 5e-4 ... 1
     return lambda value: N(value, "g")
 
 

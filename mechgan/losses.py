@@ -42,8 +42,10 @@ FORMULAS = {
 }
 
 
-SPECK_FORMULA = (r"L_G \mathrel{+}= \mu\,\mathbb{E}_z\big[\textstyle\sum_{\text{specks of } G(z)}"
-                 r" -\log(1 - p)\big] / 100,\quad p = \tfrac{1 + G(z)}{2}")
+def speck_formula(specks_of: str = "specks of") -> str:
+    """G's speck penalty as LaTeX; ``specks_of`` names the sum's range in the reader's language."""
+    return (r"L_G \mathrel{+}= \mu\,\mathbb{E}_z\big[\textstyle\sum_{\text{" + specks_of + r" } G(z)}"
+            r" -\log(1 - p)\big] / 100,\quad p = \tfrac{1 + G(z)}{2}")
 
 
 # Specks are traced on the pixels above this level, not above 0: faint specks that

@@ -400,8 +400,8 @@ def _resize_row(size: int) -> dict:
 def _describe(layer) -> str:
     if isinstance(layer, (Conv, ConvTranspose)):
         kind = "Conv2D" if isinstance(layer, Conv) else "Conv2DTranspose"
-        sn = ", spectral norm" if getattr(layer, "spectral", False) else ""
-        return f"{kind} {layer.kernel}x{layer.kernel}, stride {layer.stride}{sn}"
+        conv = f"{kind} {layer.kernel}x{layer.kernel}, stride {layer.stride}"
+        return f"SpectralNormalization({conv})" if getattr(layer, "spectral", False) else conv  # Keras's names
     if isinstance(layer, Activation):
         return {"leaky_relu": f"LeakyReLU({layer.alpha:g})", "relu": "ReLU",
                 "tanh": "tanh" if layer.gain == 1 else f"tanh({layer.gain:g}x)"}[layer.kind]

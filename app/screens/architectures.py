@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from mechgan.config import ARCHITECTURES, LOSSES, PARAMS
-from mechgan.losses import FORMULAS, SPECK_FORMULA
+from mechgan.losses import FORMULAS, speck_formula
 from mechgan.models import layer_table
 
 from app.state import N, T, default_config, guarded, labeller
@@ -107,7 +107,7 @@ def page() -> None:
             st.latex(FORMULAS[loss]["g"])
             st.caption(T(f"loss_note_{loss}"))
     with st.expander(T("speck_title")):
-        st.latex(SPECK_FORMULA)
+        st.latex(speck_formula(T("speck_sum_range")))
         st.caption(T("speck_note"))
 
 

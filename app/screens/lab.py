@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from app import compare_view, lab_controls, lab_views, share
-from app.state import T, default_config, guarded, kept, labeller, registry, session_key
+from app.state import N, T, default_config, guarded, kept, labeller, registry, session_key
 
 BUILDING_S = 2.0
 WAITING_S = 5.0  # queued for a training slot: only the queue position changes
@@ -121,7 +121,8 @@ def page() -> None:
         ss.playing = False
     ss.had_worker = True
     if designs is not None:
-        st.sidebar.info(T("lab_own_designs", count=len(designs)), icon=":material/upload_file:")
+        level = N(float(designs.sum(axis=(1, 2)).mean()), ",.0f")
+        st.sidebar.info(T("lab_own_designs", count=N(len(designs)), level=level), icon=":material/upload_file:")
     runs = [lab_controls.Run("A", worker, worker.snapshot())]
     compared = _compared_run(reg, key, worker, designs)
     runs += [compared] if compared else []

@@ -44,3 +44,15 @@ def test_dynamic_keys_exist():
 def test_text_formats_values_in_the_chosen_language():
     assert text("state_waiting", "en", position=3) == "waiting, position 3"
     assert text("state_waiting", "fr", position=3) == "en attente, position 3"
+
+
+def test_no_key_is_written_twice():
+    """A dict literal keeps the last of two equal keys without a word: one page's text would replace another's."""
+    import ast
+    from collections import Counter
+
+    tree = ast.parse((APP / "i18n.py").read_text())
+    table = next(node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)
+                 and getattr(node.target, "id", "") == "TEXTS")
+    counts = Counter(key.value for key in table.keys)
+    assert [key for key, n in counts.items() if n > 1] == []

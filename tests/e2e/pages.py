@@ -45,3 +45,17 @@ def no_exception(page) -> None:
 def open_page(page, title: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
     page.wait_for_load_state("networkidle")
+
+
+def play_out(browser, screenshots, name: str, scenario, *args, width: int = 1366, height: int = 1000) -> None:
+    """Run ``scenario(page, *args)`` in a new page; on failure the page at that moment goes to
+    ``<name>-failure.png`` beside the other screenshots."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(60_000)  # a busy 2-core machine is slow to answer
+    try:
+        scenario(page, *args)
+    except Exception:
+        page.screenshot(path=str(screenshots / f"{name}-failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()

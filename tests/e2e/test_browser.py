@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages import button, iteration, metric, no_exception, open_page, shoot, wait_for
+from pages import button, iteration, metric, no_exception, open_page, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -46,15 +46,7 @@ def blank_frames(page, seconds: float) -> tuple[int, int]:
 
 
 def test_train_change_pause_and_screenshots(server, browser, screenshots):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    page.set_default_timeout(60_000)  # a busy 2-core machine is slow to answer
-    try:
-        scenario(page, server, screenshots)
-    except Exception:
-        page.screenshot(path=str(screenshots / "failure.png"), full_page=True)
-        raise
-    finally:
-        page.close()
+    play_out(browser, screenshots, "browser", scenario, server, screenshots, width=1440)
 
 
 def scenario(page, server, screenshots) -> None:

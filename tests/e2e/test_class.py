@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from app.i18n import TEXTS, text
 from mechgan.presets import PRESETS
 
-from pages import button, iteration, metric, open_page, shoot, wait_for
+from pages import button, iteration, metric, open_page, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -27,13 +28,14 @@ STREAMLIT_ENGLISH = {"drag", "drop", "browse", "files", "limit", "running", "sto
 
 
 # The text a student can read: visible text nodes, without Material icons (their names are ligatures,
-# "play_arrow") or the screen-reader-only "Skip to main content" link.
+# "play_arrow"), the screen-reader-only "Skip to main content" link, or code (the notebook lines).
 VISIBLE_TEXT = """() => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const parts = [];
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const el = node.parentElement;
-        if (!el || el.closest('[data-testid="stIconMaterial"], [data-testid="stSkipLink"], script, style')) continue;
+        if (!el || el.closest('[data-testid="stIconMaterial"], [data-testid="stSkipLink"], [data-testid="stCode"], '
+                              + 'script, style')) continue;
         const box = el.getBoundingClientRect(), style = getComputedStyle(el);
         if (style.fontFamily.includes('Material')) continue;
         if (box.width > 2 && box.height > 2 && style.visibility !== 'hidden') parts.push(node.data);
@@ -116,20 +118,12 @@ class Student:
         shoot(self.page, self.shots, f"class-fr-{where}")
 
 
-def test_a_french_class_from_start_to_end(server, browser, screenshots, runs_root):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.set_default_timeout(60_000)
-    try:
-        lesson(Student(page, "fr", screenshots), server, runs_root)
-    except Exception:
-        page.screenshot(path=str(screenshots / "class-failure.png"), full_page=True)
-        raise
-    finally:
-        page.close()
+def test_a_french_class_from_start_to_end(server, browser, screenshots, runs_root, tmp_path):
+    play_out(browser, screenshots, "class", lesson, screenshots, server, runs_root, tmp_path, height=768)
 
 
-def lesson(s: Student, server: str, runs_root) -> None:
-    page = s.page
+def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
+    s = Student(page, "fr", screenshots)
     page.goto(f"{server}/?lang=fr", timeout=120_000)
     wait_for(lambda: s.status() == s.t("state_paused"), 300, "the run to be built")
     s.sees_no_error("opened in French")
@@ -189,8 +183,48 @@ def lesson(s: Student, server: str, runs_root) -> None:
     name.fill("classe")
     name.press("Enter")
     button(page, s.t("save")).click()
-    page.get_by_text("classe").first.wait_for(timeout=30_000)
+    page.get_by_text(s.t("saved", name="classe")).wait_for(timeout=30_000)
     s.sees_no_error("saved")
     saved = json.loads((runs_root / "classe" / "config.json").read_text())["config"]
     assert (saved["lr_g"], saved["lr_d"], saved["speck_weight"]) == (1e-6, 5e-7, 0.0)
     assert saved["nf"] == 8  # the server's class-wide default, untouched by the language switches
+
+    before = (runs_root / "classe" / "history.csv").read_text()
+    button(page, s.t("play")).click()
+    s.keeps_training("before saving again")
+    button(page, s.t("save")).click()  # the same name again: asked, never replaced silently
+    page.get_by_text(s.t("run_exists", name="classe")).wait_for(timeout=30_000)
+    assert (runs_root / "classe" / "history.csv").read_text() == before
+    button(page, s.t("save_as", name="classe-2")).click()
+    page.get_by_text(s.t("saved", name="classe-2")).wait_for(timeout=30_000)
+    assert (runs_root / "classe-2" / "config.json").is_file()
+    button(page, s.t("pause")).click()
+    s.sees_no_error("saved twice")
+
+    upload_zero_one_designs_and_train_on_them(s, tmp_path)
+
+    open_page(page, s.t("page_runs"))
+    page.get_by_text(s.t("runs_title")).wait_for(timeout=60_000)
+    s.sees_no_error("the Runs page")
+    s.reads_only_french("runs-compared")
+
+
+def upload_zero_one_designs_and_train_on_them(s: Student, folder) -> None:
+    """The walkthrough's uint8 0/1 file, read as 0/1 (it became empty designs), then trained on."""
+    page = s.page
+    path = folder / "designs01.npy"
+    np.save(path, (np.random.default_rng(0).random((100, 50, 50)) > 0.5).astype(np.uint8))
+    open_page(page, s.t("page_data"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text(s.t("reading_binary"), exact=False).first.wait_for(timeout=60_000)
+    s.sees_no_error("the 0/1 upload")
+    button(page, s.t("btn_train_on_upload")).click()
+    button(page, s.t("btn_confirm_switch")).click()  # the run has iterations: asked before it is closed
+    open_page(page, s.t("page_lab"))
+    page.get_by_text(s.t("lab_own_designs", count="100", level="")[:30]).wait_for(timeout=60_000)
+    wait_for(lambda: s.status() == s.t("state_paused"), 300, "the run on the uploaded designs")
+    button(page, s.t("play")).click()
+    s.keeps_training("on the uploaded designs")
+    button(page, s.t("pause")).click()
+    s.sees_no_error("trained on the upload")
+    shoot(page, s.shots, "class-fr-own-designs")

@@ -9,7 +9,7 @@ import pytest
 
 from mechgan.presets import PRESETS
 
-from pages import button, metric, shoot, wait_for
+from pages import button, metric, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -56,15 +56,7 @@ def _line(page, chart_title: str, series: str) -> str:
 
 
 def test_compare_mode_shows_large_against_small_within_a_minute(server, browser, screenshots):
-    page = browser.new_page(viewport={"width": 1366, "height": 1100})
-    page.set_default_timeout(60_000)
-    try:
-        _compare(page, server, screenshots)
-    except Exception:
-        page.screenshot(path=str(screenshots / "compare-failure.png"), full_page=True)
-        raise
-    finally:
-        page.close()
+    play_out(browser, screenshots, "compare", _compare, server, screenshots, height=1100)
 
 
 def _compare(page, server: str, screenshots) -> None:
