@@ -41,9 +41,9 @@ def show(snaps: dict[str, Snapshot], views) -> None:
     left, right = st.columns(2)
     for column, key in ((left, "loss_d"), (right, "loss_g")):
         with column:
-            st.vega_lite_chart(*live_charts.compare_curves(
+            lab_views.curves(live_charts.compare_curves(
                 histories, key, title=T(f"compare_{key}"), yaxis=T("loss_axis_log" if log else "loss_axis"),
-                log=log, **common), width="stretch")
+                log=log, **common))
     columns = st.columns(len(snaps))
     for column, (name, snap) in zip(columns, snaps.items()):
         if snap.samples is None:

@@ -15,7 +15,7 @@ from mechgan.config import TrainConfig
 
 from app import live_charts
 from app.health import FORMATS, HealthTracker
-from app.state import N, T, kept
+from app.state import N, T, kept, localized_figure, localized_spec
 from app.views import ViewMaker
 from app.worker import Snapshot
 
@@ -24,14 +24,17 @@ PLOT = dict(width="stretch", config={"displayModeBar": False})
 # The live fragment's pace while a run plays: twice a second.  Every refresh of every
 # student's page costs the training threads CPU on a 2-core server, so no faster.
 LIVE_S = 0.5
+SMOOTHING_STEPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)  # TensorBoard's weights, from raw to a trend
 
 
 def _chart(fig, key: str) -> None:
-    st.plotly_chart(fig, key=key, **PLOT)
+    st.plotly_chart(localized_figure(fig), key=key, **PLOT)
 
 
-def _curves(data_and_spec) -> None:
-    st.vega_lite_chart(*data_and_spec, width="stretch")
+def curves(data_and_spec) -> None:
+    """A live Vega-Lite chart, its numbers written the page's way."""
+    data, spec = data_and_spec
+    st.vega_lite_chart(data, localized_spec(spec), width="stretch")
 
 
 def _kept(name: str, token, build):
@@ -97,12 +100,12 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
     left, right = st.columns(2)
     token = (T("fig_losses"), snap.history, smoothing, log, probability)  # a paused run's curves stay the same
     with left:
-        _curves(_kept("losses", token, lambda: live_charts.loss_curves(
+        curves(_kept("losses", token, lambda: live_charts.loss_curves(
             snap.history, title=T("fig_losses"), xaxis=T("iteration_axis"),
             yaxis=T("loss_axis_log" if log else "loss_axis"), names=(T("loss_d"), T("loss_g")),
             smoothing=smoothing, log=log, clipped=T("curve_clipped"))))
     with right:
-        _curves(_kept("d_scores", token, lambda: live_charts.d_score_curves(
+        curves(_kept("d_scores", token, lambda: live_charts.d_score_curves(
             snap.history, title=T("fig_d_scores" if probability else "fig_d_scores_critic"),
             xaxis=T("iteration_axis"), yaxis=T("d_prob_axis" if probability else "d_score_axis"),
             names=(T("d_real"), T("d_fake")), smoothing=smoothing, even_line=probability)))
@@ -119,9 +122,9 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
 
 def curve_controls() -> tuple[float, bool]:
     """TensorBoard's smoothing slider and a log-axis switch for the losses, kept per session."""
-    left, right, _ = st.columns([2, 1, 2])
-    smoothing = left.slider(T("ctl_smoothing"), 0.0, 0.99, step=0.01, help=T("help_smoothing"),
-                            **kept("curve_smoothing", live_charts.SMOOTHING))
+    left, right, _ = st.columns([3, 2, 1])
+    smoothing = left.select_slider(T("ctl_smoothing"), SMOOTHING_STEPS, format_func=lambda v: N(v, "g"),
+                                   help=T("help_smoothing"), **kept("curve_smoothing", live_charts.SMOOTHING))
     log = right.toggle(T("ctl_log_axis"), help=T("help_log_axis"), **kept("curve_log", False))
     return float(smoothing), bool(log)
 
@@ -132,8 +135,8 @@ def distribution(snap: Snapshot, views: ViewMaker) -> None:
         st.info(T("no_samples_yet"))
         return
     names = {layer: T(f"layer_{layer}") for layer in tf_fig.LAYERS}
-    layers = st.pills(T("layers"), tf_fig.LAYERS, selection_mode="multi", default=list(tf_fig.LAYERS),
-                      format_func=names.get, key="layers", help=T("help_layers"))
+    layers = st.pills(T("layers"), tf_fig.LAYERS, selection_mode="multi", format_func=names.get,
+                      help=T("help_layers"), **kept("layers", list(tf_fig.LAYERS)))
     left, right = st.columns([3, 2])
     with left:
         _chart(tf_fig.distribution_view(data, layers or (), title=T("fig_distribution", iteration=data.iteration),

@@ -9,7 +9,7 @@ from mechgan.config import ARCHITECTURES, LOSSES, PARAMS
 from mechgan.losses import FORMULAS, speck_formula
 from mechgan.models import layer_table
 
-from app.state import N, T, default_config, guarded, labeller
+from app.state import N, T, default_config, guarded, kept, labeller
 
 NF, LATENT = PARAMS["nf"].steps, PARAMS["latent_dim"].steps
 
@@ -80,12 +80,12 @@ def page() -> None:
     for name in ("architecture", "nf", "latent_dim"):  # start from the Lab's settings
         ss.setdefault(f"arch_{name}", ss.get(f"cfg_{name}", getattr(base, name)))
     c = st.columns(3)
-    arch = c[0].selectbox(T("ctl_architecture"), ARCHITECTURES, key="arch_architecture",
-                          format_func=labeller("choice_"), help=T("help_architecture"))
-    nf = c[1].select_slider(T("ctl_nf"), _with(NF, ss.arch_nf), key="arch_nf", help=T("help_nf"),
-                            disabled=arch == "tutorial")
-    latent = c[2].select_slider(T("ctl_latent_dim"), _with(LATENT, ss.arch_latent_dim), key="arch_latent_dim",
-                                help=T("help_latent_dim"))
+    arch = c[0].selectbox(T("ctl_architecture"), ARCHITECTURES, format_func=labeller("choice_"),
+                          help=T("help_architecture"), **kept("arch_architecture", ss.arch_architecture))
+    nf = c[1].select_slider(T("ctl_nf"), _with(NF, ss.arch_nf), help=T("help_nf"), disabled=arch == "tutorial",
+                            **kept("arch_nf", ss.arch_nf))
+    latent = c[2].select_slider(T("ctl_latent_dim"), _with(LATENT, ss.arch_latent_dim), help=T("help_latent_dim"),
+                                **kept("arch_latent_dim", ss.arch_latent_dim))
     tables = layer_table(arch, nf, latent)
     _network(T("generator"), tables["generator"], "#f3e8ff", T("diagram_noise", latent=latent),
              "initialize_weights_generator")

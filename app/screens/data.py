@@ -23,7 +23,7 @@ from mechgan.data import DatasetError
 
 from app import upload
 from app.i18n import number
-from app.state import T, guarded, lang, registry, session_key
+from app.state import T, guarded, lang, localized_figure, registry, session_key
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})
 GALLERY = 24
@@ -31,7 +31,12 @@ FigureOf = Callable[[str, int, int], go.Figure]  # (part, seed, count) -> one fi
 
 
 def _figure(designs: np.ndarray, part: str, seed: int, count: int) -> go.Figure:
-    """One summary figure of ``designs``; the gallery and the overlay show a draw (``seed``)."""
+    """One summary figure of ``designs`` (its numbers written the page's way)."""
+    return localized_figure(_summary(designs, part, seed, count))
+
+
+def _summary(designs: np.ndarray, part: str, seed: int, count: int) -> go.Figure:
+    """The gallery and the overlay show a draw (``seed``); the mean design and the histogram all designs."""
     if part == "mean":
         return figures.mean_design(designs, title=T("fig_mean_design"), colorbar=T("share_axis"))
     if part == "hist":
@@ -53,8 +58,8 @@ def _shipped_figure(part: str, seed: int, count: int, language: str) -> go.Figur
 
 @st.cache_resource(show_spinner=False)
 def _load_cases(language: str) -> go.Figure:
-    return figures.load_cases(data.load_dataset(), title=T("fig_load_cases"), xaxis=T("angle_axis"),
-                              yaxis=T("row_axis"))
+    return localized_figure(figures.load_cases(data.load_dataset(), title=T("fig_load_cases"),
+                                               xaxis=T("angle_axis"), yaxis=T("row_axis")))
 
 
 def _percent(share: float) -> str:

@@ -96,7 +96,7 @@ def test_every_view_renders_and_step_by_step_shows_all_stages(lab):
         assert not lab.exception and not lab.error, view
         assert lab.get("plotly_chart"), view
     lab.segmented_control(key=widget_key("view")).set_value("distribution").run()
-    lab.pills(key="layers").set_value(["real", "fake"]).run()
+    lab.pills(key=widget_key("layers")).set_value(["real", "fake"]).run()
     assert not lab.exception
     lab.segmented_control(key=widget_key("view")).set_value("quality").run()
     assert not lab.exception

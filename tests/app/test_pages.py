@@ -7,7 +7,7 @@ import pytest
 from mechgan.config import ARCHITECTURES
 from mechgan.data import load_designs
 
-from lab_helpers import new_app, npy, ready, wait_until, worker_of, zipped
+from lab_helpers import new_app, npy, ready, wait_until, widget_key, worker_of, zipped
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -26,16 +26,16 @@ def test_data_page(lang):
 def test_architectures_page_for_every_architecture():
     at = new_app("screens/architectures.py")
     for arch in ARCHITECTURES:
-        at.selectbox(key="arch_architecture").set_value(arch).run()
+        at.selectbox(key=widget_key("arch_architecture")).set_value(arch).run()
         assert not at.exception and not at.error, arch
         assert len(at.dataframe) == 2 and len(at.get("graphviz_chart")) == 2
     tutorial = [m.value for m in at.markdown]
     assert any("initialize_weights_discriminator" in text for text in tutorial)  # the handout's names
-    at.selectbox(key="arch_architecture").set_value("nf").run()
+    at.selectbox(key=widget_key("arch_architecture")).set_value("nf").run()
     heading = lambda: next(m.value for m in at.markdown if "`initialize_weights_generator`" in m.value)  # noqa: E731
     before = heading()
-    at.select_slider(key="arch_nf").set_value(32).run()
-    at.select_slider(key="arch_latent_dim").set_value(8).run()
+    at.select_slider(key=widget_key("arch_nf")).set_value(32).run()
+    at.select_slider(key=widget_key("arch_latent_dim")).set_value(8).run()
     assert heading() != before  # more filters, more weights
     assert len(at.latex) == 11  # D and G formulas of the five losses, and G's speck penalty
 
