@@ -14,7 +14,7 @@ from mechgan.data import binarize
 
 from app.i18n import TEXTS
 from app.save_box import RUNS_ROOT
-from app.state import N, T, guarded, labeller
+from app.state import N, T, guarded, kept, labeller, localized_figure
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})
 CURVES = ("loss_d", "loss_g", "d_real", "d_fake")
@@ -134,9 +134,9 @@ def page() -> None:
         return
     histories = {name: _history(str(runs[name]), _stamp(runs[name])) for name in chosen}
     _settings_table({name: _meta(str(runs[name]), _stamp(runs[name])) for name in chosen})
-    key = st.segmented_control(T("curve"), CURVES, default="loss_g", required=True, key="runs_curve",
-                               format_func=labeller(), help=T("help_curve"))
-    st.plotly_chart(tf_fig.runs_overlay(histories, key, title=T(key), xaxis=T("iteration_axis")),
+    key = st.segmented_control(T("curve"), CURVES, required=True, format_func=labeller(), help=T("help_curve"),
+                               **kept("runs_curve", "loss_g"))
+    st.plotly_chart(localized_figure(tf_fig.runs_overlay(histories, key, title=T(key), xaxis=T("iteration_axis"))),
                     key="fig_runs", **PLOT)
     with st.spinner(T("loading_runs")):
         outputs = {name: _outputs(str(runs[name]), _stamp(runs[name])) for name in chosen}
