@@ -32,6 +32,8 @@ def save_box(worker: Worker, snap: Snapshot) -> None:
             _save(worker, name, overwrite=chosen == "overwrite")
         elif ss.get("save_conflict") == name:
             _ask(worker, name)
+        else:
+            _said_again(name, snap)
 
 
 def suggested_name(snap: Snapshot) -> str:
@@ -61,10 +63,18 @@ def _save(worker: Worker, name: str, overwrite: bool) -> None:
     ss.pop("save_conflict", None)
     options = {"overwrite": overwrite, "allow_others": ALLOW_OVERWRITE_OTHERS}
     after = worker.wait_applied(worker.send("save", name, RUNS_ROOT, options), SAVE_WAIT_S)
-    if after.saved and not after.message:
-        st.success(T("saved", name=Path(after.saved).name))
-    else:
-        st.error(T("save_failed", error=after.message or T("timeout")))
+    ok = bool(after.saved) and not after.message
+    said = T("saved", name=Path(after.saved).name) if ok else T("save_failed", error=after.message or T("timeout"))
+    # kept for the next runs of the page: the live view's change of pace may rerun it before this one is shown
+    ss.save_said = (ok, said, name, after.iteration)
+    _said_again(name, after)
+
+
+def _said_again(name: str, snap: Snapshot) -> None:
+    """The last save's answer, while the name and the run's iteration are those it was given for."""
+    ok, said, for_name, iteration = st.session_state.get("save_said", (True, "", "", -1))
+    if said and for_name == name and iteration == snap.iteration:
+        (st.success if ok else st.error)(said)
 
 
 def _ask(worker: Worker, name: str) -> None:

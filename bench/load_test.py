@@ -220,6 +220,8 @@ async def student(port: int, seconds: float, result: StudentResult, save_as: str
                     result.moving = (result.train_seconds, result.last_iteration)
         if save_as and (tab.iteration() or 0) > 0:
             result.saved = await tab.save(save_as)
+            if not result.saved:
+                result.errors.append(f"saving {save_as!r} did not say saved; the page showed {tab.texts[-3:]}")
     except Exception as e:  # reported, never raised: one bad tab must not hide the others
         result.errors.append(f"{type(e).__name__}: {e}")
     finally:
