@@ -18,7 +18,7 @@ from mechgan.config import PARAMS, TrainConfig
 
 from app import share
 from app.save_box import save_box
-from app.state import N, T, kept, labeller, lang
+from app.state import T, kept, labeller, lang, number_format
 from app.worker import Snapshot, Worker
 
 STEP_WAIT_S = 10.0
@@ -70,7 +70,7 @@ def _format(name: str):
         return labeller("choice_")
     if name.startswith("lr_"):
         return lambda value: f"{value:.0e}".replace("e-0", "e-").replace("e+00", "")  # 5e-4 ... 1
-    return lambda value: N(value, "g")
+    return number_format("g")
 
 
 def _on_live_change(worker: Worker, key: str, name: str) -> None:

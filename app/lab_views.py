@@ -15,7 +15,7 @@ from mechgan.config import TrainConfig
 
 from app import live_charts
 from app.health import FORMATS, HealthTracker
-from app.state import N, T, kept, localized_figure, localized_spec
+from app.state import N, T, kept, localized_figure, localized_spec, number_format
 from app.views import ViewMaker
 from app.worker import Snapshot
 
@@ -123,7 +123,7 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
 def curve_controls() -> tuple[float, bool]:
     """TensorBoard's smoothing slider and a log-axis switch for the losses, kept per session."""
     left, right, _ = st.columns([3, 2, 1])
-    smoothing = left.select_slider(T("ctl_smoothing"), SMOOTHING_STEPS, format_func=lambda v: N(v, "g"),
+    smoothing = left.select_slider(T("ctl_smoothing"), SMOOTHING_STEPS, format_func=number_format("g"),
                                    help=T("help_smoothing"), **kept("curve_smoothing", live_charts.SMOOTHING))
     log = right.toggle(T("ctl_log_axis"), help=T("help_log_axis"), **kept("curve_log", False))
     return float(smoothing), bool(log)

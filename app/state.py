@@ -67,6 +67,13 @@ def N(value: float, spec: str = ",") -> str:
     return number(value, lang(), spec)
 
 
+def number_format(spec: str):
+    """A format_func for widgets: ``value -> N(value, spec)``, the language bound now, because Streamlit may
+    call format_func outside the script run (where the session's language is out of reach)."""
+    language = lang()
+    return lambda value: number(value, language, spec)
+
+
 # How charts write numbers in French: a decimal comma and a thin space between thousands
 # (Vega's d3-format locale; Plotly's ``separators`` is "decimal, thousands").
 _VEGA_FRENCH = {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]}

@@ -17,7 +17,7 @@ import streamlit as st
 from mechgan import conditional, figures, physics_metrics, specification, topopt
 from mechgan.dataset_builder import FAMILY
 
-from app.state import N, T, guarded, kept
+from app.state import N, T, guarded, kept, number_format
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})
 ARROW = 12  # arrow length, in elements
@@ -62,12 +62,15 @@ def _figure(image: np.ndarray, row: int, angle: float, title: str) -> go.Figure:
     return fig
 
 
+VOLUMES = tuple(round(0.10 + 0.01 * i, 2) for i in range(81))  # 0.10 ... 0.90, written 0,40 in French
+
+
 def _controls() -> tuple[int, float, float, int, int]:
     c = st.columns(4)
     row = c[0].slider(T("design_row"), 0, 50, help=T("help_design_row"), **kept("design_row", 25))
     angle = c[1].slider(T("design_angle"), -90, 90, help=T("help_design_angle"), **kept("design_angle", 0))
-    volfrac = c[2].slider(T("design_volume"), 0.10, 0.90, step=0.01, help=T("help_design_volume"),
-                          **kept("design_volume", 0.40))
+    volfrac = c[2].select_slider(T("design_volume"), VOLUMES, format_func=number_format(".2f"),
+                                 help=T("help_design_volume"), **kept("design_volume", 0.40))
     n = c[3].slider(T("designs_drawn"), 1, 8, help=T("help_design_count"), **kept("design_n", 4))
     seed = st.session_state.setdefault("design_seed", 0)
     return int(row), float(angle), float(volfrac), int(n), int(seed)

@@ -31,7 +31,7 @@ def test_design_page_draws_designs_and_simp_for_a_case(lang):
 
 def test_design_page_warns_outside_the_trained_ranges():
     at = new_app("screens/design.py")
-    at.slider(key=widget_key("design_volume")).set_value(0.6).run()
+    at.select_slider(key=widget_key("design_volume")).set_value(0.6).run()
     assert not at.exception and not at.error
     assert "outside what the model was trained on" in at.warning[0].value
     assert at.dataframe[0].value.iloc[0]["Trained range"] == False  # noqa: E712 - a numpy bool
