@@ -92,14 +92,14 @@ async def _drive(server, report: SoakReport, waves: int, idle_wait: float, stagg
 
 
 def soak(waves: int, students: int, seconds: float, idle_pause_s: float = 12.0, idle_free_s: float = 12.0,
-         max_training: int | None = None, stagger_s: float = 0.25, env: dict[str, str] | None = None,
-         log_path: Path | None = None) -> SoakReport:
+         max_training: int | None = None, slice_s: float | None = None, stagger_s: float = 0.25,
+         env: dict[str, str] | None = None, log_path: Path | None = None) -> SoakReport:
     """Start a server, send ``waves`` classes through it, stop it; every figure in a :class:`SoakReport`."""
     report = SoakReport(students, seconds, dict(env or {}))
     budget = waves * (seconds + students * stagger_s + 2 * idle_free_s + 600)
     report.startup_s, errors, report.traceback_in_log = serve(
         lambda server, idle_wait: _drive(server, report, waves, idle_wait, stagger_s), budget, idle_pause_s,
-        idle_free_s, max_training, log_path=log_path, env=env)
+        idle_free_s, max_training, slice_s, log_path=log_path, env=env)
     report.errors += errors
     return report
 
@@ -110,13 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=20, help="simulated students a wave")
     parser.add_argument("--seconds", type=float, default=45, help="seconds each student keeps Play on")
     parser.add_argument("--max-training", type=int, default=None, help="MECHGAN_MAX_TRAINING (default: cores)")
+    parser.add_argument("--slice", type=float, default=None, help="MECHGAN_SLICE_S: a run's turn while others wait")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                         help="server environment, e.g. MALLOC_ARENA_MAX=2 (repeatable)")
     parser.add_argument("--log", type=Path, help="server log (default: a temp file)")
     args = parser.parse_args(argv)
     env = dict(item.split("=", 1) for item in args.env)
-    report = soak(args.waves, args.students, args.seconds, max_training=args.max_training, env=env,
-                  log_path=args.log)
+    report = soak(args.waves, args.students, args.seconds, max_training=args.max_training, slice_s=args.slice,
+                  env=env, log_path=args.log)
     print("\n".join(report.lines()))
     later = report.growth()[1:]
     return 0 if not report.errors and all(g <= GROWTH_TARGET for g in later) else 1
