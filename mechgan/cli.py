@@ -71,6 +71,9 @@ def _train(args: argparse.Namespace) -> int:
     try:
         config = _config_from(args)
         name = runs.sanitize_run_name(args.name or time.strftime("run-%Y%m%d-%H%M%S"))
+        if not args.overwrite and (Path(args.runs_dir) / name).exists():  # say so before training, not after
+            raise ValueError(f"a run named {name!r} exists in {args.runs_dir}; choose another --name "
+                             f"(e.g. {runs.free_run_name(name, args.runs_dir)!r}) or pass --overwrite")
         designs = data.load_user_dataset(args.data) > 0.5 if args.data else None
     except ValueError as e:  # DatasetError is a ValueError
         return _fail(str(e))
@@ -92,7 +95,7 @@ def _train(args: argparse.Namespace) -> int:
         print("\ninterrupted: saving the run so far", file=sys.stderr)
     finally:
         bar.close()
-    path = runs.save_run(trainer, name, args.runs_dir)
+    path = runs.save_run(trainer, name, args.runs_dir, overwrite=args.overwrite)
     if trainer.status != "ok":
         print(trainer.status_message, file=sys.stderr)
     print(f"saved {trainer.iteration} iterations to {path}")
@@ -313,6 +316,7 @@ def _add_run_commands(sub) -> None:
     t.add_argument("--minutes", type=float, help="train for this long instead of --steps")
     t.add_argument("--name", help="run name (default: run-<date>-<time>)")
     t.add_argument("--runs-dir", default="runs", help="where runs are saved (default: %(default)s)")
+    t.add_argument("--overwrite", action="store_true", help="replace a saved run of the same name")
     t.add_argument("--data", help="a user dataset (.npy, .npz, .zip of PNGs) instead of the shipped one")
     t.add_argument("--tensorboard", metavar="DIR", help="also write TensorBoard summaries under DIR")
     _add_config_options(t)

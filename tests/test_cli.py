@@ -1,3 +1,4 @@
+import json
 from dataclasses import fields
 
 import numpy as np
@@ -70,3 +71,16 @@ def test_tensorboard_summaries(data_file, tmp_path):
     assert main(["train", "--steps", "2", "--name", "tb", "--runs-dir", str(tmp_path / "runs"),
                  "--data", str(data_file), "--tensorboard", str(tmp_path / "tb"), *SMALL]) == 0
     assert list((tmp_path / "tb" / "tb").glob("events.out.tfevents.*"))
+
+
+def test_a_taken_run_name_is_refused_before_training_unless_overwrite(data_file, tmp_path, capsys):
+    args = ["train", "--steps", "1", "--name", "twice", "--runs-dir", str(tmp_path), "--data", str(data_file), *SMALL]
+    assert main(args) == 0
+    first = (tmp_path / "twice" / "config.json").read_bytes()
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'twice' exists" in err and "'twice-2'" in err and "--overwrite" in err
+    assert (tmp_path / "twice" / "config.json").read_bytes() == first  # nothing trained, nothing replaced
+    assert main([*args, "--steps", "2", "--overwrite"]) == 0
+    assert json.loads((tmp_path / "twice" / "config.json").read_text())["progress"]["iteration"] == 2
