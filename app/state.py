@@ -115,7 +115,8 @@ def kept(store: str, default: Any, on_change: Callable | None = None, args: tupl
     ss = st.session_state
     ss.setdefault(store, default)
     key = f"_widget_{store}_{lang()}"
-    ss[key] = ss[store]
+    if key not in ss or ss[key] != ss[store]:  # only then: a value set from here is sent to the browser,
+        ss[key] = ss[store]                     # which would undo a pick the student makes meanwhile
 
     def keep() -> None:
         ss[store] = ss[key]
