@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.i18n import text
+
 from pages import button, iteration, metric, no_exception, open_page, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
@@ -89,7 +91,7 @@ def scenario(page, server, screenshots) -> None:
         shoot(page, screenshots, name)
     page.get_by_role("radio", name="Step by step").or_(
         page.get_by_role("button", name="Step by step", exact=True)).first.click()
-    button(page, "Run one iteration in slow motion").click()
+    button(page, text("slowmo_button", "en")).click()
     page.get_by_text("6 · The designs after the update").wait_for(timeout=30_000)
     no_exception(page)
     shoot(page, screenshots, "lab-step-by-step-en")
