@@ -225,7 +225,8 @@ def test_default_novelty_threshold_is_the_median_nearest_neighbour_distance(ship
 
 def test_a_training_design_has_no_compliance_gap_to_itself(shipped):
     dataset = shipped[0]
-    assert metrics.compliance_gap(dataset.designs[:4], dataset) == 0.0
+    # the same solve as the builder's, up to the sparse solver's rounding (-8e-14 on some CPUs)
+    assert metrics.compliance_gap(dataset.designs[:4], dataset) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_thinning_a_design_raises_its_compliance_gap(shipped):
@@ -256,7 +257,7 @@ def test_training_designs_in_model_range_pass_the_bar(shipped, reference):
     assert report["floating_rate"] == 0.0 and report["support_contact_rate"] == 1.0
     assert report["binarity"] == 1.0 and report["novelty"] == 0.0
     assert report["precision"] == report["recall"] == 1.0
-    assert report["compliance_gap"] == 0.0
+    assert report["compliance_gap"] == pytest.approx(0.0, abs=1e-9)
     assert metrics.passes_bar(report)
 
 
