@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from mechgan.presets import PRESETS
@@ -32,6 +33,14 @@ def _pick_preset(page, title: str) -> None:
     picker.click()  # drops, the other run's picker
     page.get_by_role("option", name=title).click()
     page.wait_for_timeout(500)
+
+
+def _value(slider) -> str:
+    """The value a slider shows, or "" while a rerun still draws the old one beside the new one."""
+    try:
+        return slider.get_by_role("slider").get_attribute("aria-valuetext", timeout=2000) or ""
+    except PlaywrightError:
+        return ""
 
 
 def _run_sections(page) -> dict[str, list[str]]:
@@ -72,8 +81,7 @@ def _compare(page, server: str, screenshots) -> None:
     _pick_preset(page, PRESETS["both_large"].title_en)  # run A
     page.locator('[data-testid="stSidebar"]').get_by_text("B", exact=True).click()
     lr_g = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(has_text="Learning rate of G")
-    wait_for(lambda: lr_g.count() == 1 and lr_g.get_by_role("slider").get_attribute("aria-valuetext") == "5e-4",
-             30, "the sidebar to show run B's settings (A's are the preset's 5e-2)")
+    wait_for(lambda: _value(lr_g) == "5e-4", 30, "the sidebar to show run B's settings (A's are the preset's 5e-2)")
     _pick_preset(page, PRESETS["both_small"].title_en)
     wait_for(lambda: metric(page, "Status") == "paused", 120, "both runs to be ready")
     button(page, "Play").click()
