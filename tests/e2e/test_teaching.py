@@ -106,6 +106,7 @@ def _choose(page, chooser, label: str) -> None:
         chooser.locator("input").click()  # not the middle of the box, where a chosen tag's × may sit
         try:
             option.click(timeout=3000)
+            chooser.get_by_text(label, exact=True).wait_for(timeout=5000)  # the tag shows: the pick held
             return
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
