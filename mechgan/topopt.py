@@ -12,6 +12,7 @@ c * (nely + 1) + r and degrees of freedom 2n (x) and 2n + 1 (y, pointing down).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -213,8 +214,14 @@ def threshold_at_volume(densities: np.ndarray, volfrac: float) -> np.ndarray:
 
 
 def optimize(load: LoadCase, volfrac: float, nelx: int = 50, nely: int = 50,
-             settings: SimpSettings = SimpSettings()) -> SimpResult:
-    """Minimize compliance at volume ``volfrac``; return the thresholded design."""
+             settings: SimpSettings = SimpSettings(),
+             on_iteration: Callable[[int, np.ndarray], None] | None = None) -> SimpResult:
+    """Minimize compliance at volume ``volfrac``; return the thresholded design.
+
+    ``on_iteration(iteration, densities)``, if given, sees the physical densities
+    each iteration leaves (a fresh (nely, nelx) array; the last equals the
+    result's), e.g. to draw the solve as it goes.  It changes no number.
+    """
     if not 0.05 <= volfrac <= 0.95:
         raise ValueError(f"volume fraction {volfrac} is outside [0.05, 0.95]")
     m, s = mesh(nelx, nely), settings
@@ -228,10 +235,10 @@ def optimize(load: LoadCase, volfrac: float, nelx: int = 50, nely: int = 50,
         th = np.tanh(beta * (xt - s.eta))
         return (np.tanh(beta * s.eta) + th) / d, beta * (1 - th**2) / d
 
+    physical = lambda z: project(filt(z) / hs, beta)[0]  # noqa: E731 - at the current beta
     x = np.full((nely, nelx), volfrac)
-    beta, at_beta, it, log_l = s.beta_start, 0, 0, 0.0
-    phys, _ = project(filt(x) / hs, beta)
-    while it < s.max_iter:
+    beta, at_beta, it, log_l, done = s.beta_start, 0, 0, 0.0, False
+    while not done and it < s.max_iter:
         it += 1
         at_beta += 1
         xt = filt(x) / hs
@@ -241,15 +248,16 @@ def optimize(load: LoadCase, volfrac: float, nelx: int = 50, nely: int = 50,
         ce = m.to_image(m.element_energy(u))
         dc = filt(-PENAL * phys ** (PENAL - 1) * (E0 - EMIN) * ce * dphys / hs)
         dv = filt(dphys / hs)
-        x_new, log_l = oc_update(x, dc, dv, volfrac, s.move,
-                                 lambda z: project(filt(z) / hs, beta)[0], log_l)
+        x_new, log_l = oc_update(x, dc, dv, volfrac, s.move, physical, log_l)
         change = float(np.abs(x_new - x).max())
         x = x_new
-        if change < s.tol or at_beta >= s.iters_per_beta:
-            if beta >= s.beta_max:
-                break
-            beta, at_beta = min(2 * beta, s.beta_max), 0
-    phys = project(filt(x) / hs, beta)[0]
+        if change < s.tol or at_beta >= s.iters_per_beta:  # this beta's stage is over
+            done = beta >= s.beta_max
+            if not done:
+                beta, at_beta = min(2 * beta, s.beta_max), 0
+        if on_iteration is not None:
+            on_iteration(it, physical(x))
+    phys = physical(x)
     design = threshold_at_volume(phys, volfrac)
     return SimpResult(design, phys, compliance(design, load), it)
 

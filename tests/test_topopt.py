@@ -73,3 +73,15 @@ def test_optimize_gives_a_crisp_design_at_the_target_volume():
     assert res.compliance < compliance(np.full((50, 50), 0.4), LoadCase(25, 0.0))
     with pytest.raises(ValueError, match="volume fraction"):
         optimize(LoadCase(25, 0.0), 1.5)
+
+
+def test_optimize_hands_out_the_state_each_iteration_leaves():
+    load, states = LoadCase(10, 20.0), []
+    res = optimize(load, 0.4, nelx=20, nely=20, on_iteration=lambda it, dens: states.append((it, dens)))
+    assert [it for it, _ in states] == list(range(1, res.iterations + 1))
+    assert np.array_equal(states[-1][1], res.densities)
+    plain = optimize(load, 0.4, nelx=20, nely=20)  # watching changes no number
+    assert plain.iterations == res.iterations and np.array_equal(plain.densities, res.densities)
+    # The state after k iterations is what a solve stopped at k returns.
+    short = optimize(load, 0.4, nelx=20, nely=20, settings=topopt.SimpSettings(max_iter=12))
+    assert np.array_equal(states[11][1], short.densities)

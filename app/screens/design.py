@@ -2,12 +2,13 @@
 
 The student sets the load (row on the right edge, angle) and the volume; the
 page draws N designs of the shipped conditional G at once, then SIMP's
-answer, its iterations shown as they come (~1 s), the compliance of each and
-the compliance error of each generated design.  The cases tried stay in a
-table for this browser session.  The model is loaded once per server process.
+answer, one solve drawn as it goes (~1 s), the compliance of each and the
+compliance error of each generated design.  The cases tried stay in a table
+for this browser session.  The model is loaded once per server process.
 """
 from __future__ import annotations
 
+import contextvars
 import time
 
 import numpy as np
@@ -21,8 +22,7 @@ from app.state import N, T, guarded, kept, number_format
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})
 ARROW = 12  # arrow length, in elements
-SIMP_FRAMES = (3, 6, 12, 24, 48)  # iteration counts shown before SIMP's final design
-FRAME_PAUSE = 0.12  # seconds a frame stays when SIMP's states come from the cache
+FRAME_INTERVAL = 0.12  # seconds at least between two of SIMP's states drawn while it solves
 CE_SHOWN = 10.0  # a CE above 1000 % (void under the load: ~1e9 %) is written as "> 1000 %"
 
 
@@ -39,12 +39,10 @@ def _generated(row: int, angle: float, volfrac: float, n: int, seed: int) -> tup
     return designs, np.array([topopt.compliance(d, case) for d in designs])
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
-def _simp(row: int, angle: float, volfrac: float, max_iter: int | None) -> topopt.SimpResult:
-    """SIMP's state after ``max_iter`` iterations (None: run to convergence); the solver is deterministic,
-    so each frame is the state the full run passes through."""
-    settings = topopt.SimpSettings() if max_iter is None else topopt.SimpSettings(max_iter=max_iter)
-    return topopt.optimize(topopt.LoadCase(row, angle), volfrac, settings=settings)
+@st.cache_data(show_spinner=False, max_entries=512)
+def _simp(row: int, angle: float, volfrac: float, _on_iteration=None) -> topopt.SimpResult:
+    """SIMP's answer to the case; ``_on_iteration`` (left out of the cache key) sees its states as they come."""
+    return topopt.optimize(topopt.LoadCase(row, angle), volfrac, on_iteration=_on_iteration)
 
 
 def _figure(image: np.ndarray, row: int, angle: float, title: str) -> go.Figure:
@@ -81,15 +79,20 @@ def _new_draw() -> None:
 
 
 def _simp_live(slot, row: int, angle: float, volfrac: float) -> topopt.SimpResult:
-    """Draw SIMP's states one after the other in ``slot``; return its final result."""
-    for k in SIMP_FRAMES:
-        start = time.perf_counter()
-        state = _simp(row, angle, volfrac, k)
-        if state.iterations < k:  # converged before this frame
-            break
-        slot.plotly_chart(_figure(state.densities, row, angle, T("design_simp_iter", it=k)), **PLOT)
-        time.sleep(max(0.0, FRAME_PAUSE - (time.perf_counter() - start)))
-    result = _simp(row, angle, volfrac, None)
+    """Draw SIMP's states in ``slot`` as one solve passes them (one every FRAME_INTERVAL at most), then its
+    design; a case solved before comes from the cache, at once."""
+    # The frames are drawn in the page's own context: drawn from inside the cached function, Streamlit would
+    # record them to replay on a cache hit, and fail there (``slot`` is made outside the function).
+    page_context, shown = contextvars.copy_context(), time.perf_counter()
+
+    def show(iteration: int, densities: np.ndarray) -> None:
+        nonlocal shown
+        if time.perf_counter() - shown >= FRAME_INTERVAL:
+            figure = _figure(densities, row, angle, T("design_simp_iter", it=iteration))
+            page_context.run(slot.plotly_chart, figure, **PLOT)
+            shown = time.perf_counter()
+
+    result = _simp(row, angle, volfrac, show)
     slot.plotly_chart(_figure(result.design, row, angle, T("design_simp_done", it=result.iterations)), **PLOT)
     return result
 

@@ -15,7 +15,7 @@ def test_design_page_draws_designs_and_simp_for_a_case(lang):
     at = new_app("screens/design.py", lang)
     assert not at.exception and not at.error
     at.slider(key=widget_key("design_row", lang)).set_value(18).run()
-    at.slider(key=widget_key("design_n", lang)).set_value(3).run()
+    at.slider(key=widget_key("design_n", lang)).set_value(3).run()  # the same case: SIMP's answer from the cache
     assert not at.exception and not at.error
     charts = at.get("plotly_chart")
     assert len(charts) == 4  # three generated designs and SIMP's
