@@ -113,6 +113,28 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "load). 0: the plain GAN loss, and stray specks appear.",
                           "Ce que paie G pour les petits morceaux de matière détachés de la structure (ils ne "
                           "portent rien). 0 : la perte GAN seule, et des îlots parasites apparaissent."),
+    "ctl_conditional": ("Conditional: designs to a load case", "Conditionnel : pièces pour un cas de charge"),
+    "help_conditional": ("G(z, c) and D(x, c) read the load case c (load row, angle, volume): G learns to draw "
+                         "the cantilever a given load asks for. Trains on 90 % of the shipped designs; the "
+                         "samples show four fixed cases, the Quality view the physics against SIMP.",
+                         "G(z, c) et D(x, c) lisent le cas de charge c (ligne de la charge, angle, volume) : G "
+                         "apprend à dessiner la console que demande une charge donnée. Entraîné sur 90 % des "
+                         "pièces fournies ; les échantillons montrent quatre cas fixes, la vue Qualité la "
+                         "physique face à SIMP."),
+    "help_conditional_own_data": ("Your own designs carry no load case: the conditional GAN trains on the "
+                                  "shipped designs only (Data page: back to the shipped designs).",
+                                  "Vos pièces ne portent pas de cas de charge : le GAN conditionnel ne "
+                                  "s'entraîne que sur les pièces fournies (page Données : revenir aux pièces "
+                                  "fournies)."),
+    "ctl_recon_weight": ("Pull to the SIMP design (λ)", "Attraction vers la pièce SIMP (λ)"),
+    "help_recon_weight": ("Conditional GAN: how much G also pays for each pixel that differs from the real "
+                          "design of the same case (L1, as TopologyGAN does). 0: the GAN loss alone. The G loss "
+                          "on the chart is its GAN loss, without this pull.",
+                          "GAN conditionnel : ce que paie aussi G pour chaque pixel qui diffère de la vraie "
+                          "pièce du même cas (L1, comme TopologyGAN). 0 : la perte GAN seule. La perte de G du "
+                          "graphique est sa perte GAN, sans cette attraction."),
+    "help_recon_weight_off": ("Only the conditional GAN has a real design of the same case to be pulled to.",
+                              "Seul le GAN conditionnel a une vraie pièce du même cas vers laquelle tirer."),
     "ctl_batch_size": ("Batch size", "Taille de lot"),
     "help_batch_size": ("Designs per update: bigger is smoother but slower.",
                         "Pièces par mise à jour : plus grand est plus régulier mais plus lent."),
@@ -235,6 +257,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "D's score: green ≥ 0.5 (looks real to D), purple < 0.5.",
                         "Chaque pièce vient toujours du même vecteur de bruit : on voit G évoluer. "
                         "Score de D : vert ≥ 0,5 (réel pour D), violet < 0,5."),
+    "case_label": ("**Load at row {row}**, {angle}°  \nvolume {volume}",
+                   "**Charge à la ligne {row}**, {angle}°  \nvolume {volume}"),
+    "samples_caption_conditional": ("Each row: one load case (the load on the right edge at that row, its angle "
+                                    "from straight down), four noise vectors kept all along. D's score: green "
+                                    "≥ 0.5 (looks real to D for that case), purple < 0.5.",
+                                    "Chaque ligne : un cas de charge (la charge sur le bord droit à cette ligne, "
+                                    "son angle depuis la verticale), quatre vecteurs de bruit gardés tout du long. "
+                                    "Score de D : vert ≥ 0,5 (réel pour D pour ce cas), violet < 0,5."),
+    "distribution_conditional": ("A conditional D scores a design for a load case, and this view's plane has "
+                                 "none: watch the samples (Overview) and the physics (Quality) instead.",
+                                 "Un D conditionnel note une pièce pour un cas de charge, et le plan de cette "
+                                 "vue n'en a pas : regardez plutôt les échantillons (Vue d'ensemble) et la "
+                                 "physique (Qualité)."),
     "no_samples_yet": ("Nothing to show yet: press Play or Step.", "Rien à montrer : appuyez sur Lecture ou Pas."),
     "iteration_axis": ("iteration", "itération"),
     "loss_axis": ("loss", "perte"),
@@ -293,6 +328,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "metric_recall": ("recall", "rappel"),
     "metric_novelty": ("novelty", "nouveauté"),
     "metric_compliance_gap": ("compliance gap", "écart de souplesse"),
+    "metric_median_abs_ce": ("median |compliance error| (|CE|)", "|erreur de souplesse| médiane (|CE|)"),
+    "metric_median_vfe": ("median volume error (VFE)", "erreur de volume médiane (VFE)"),
+    "metric_fm8": ("floating material (FM)", "matière flottante (FM)"),
+    "metric_ld": ("void under the load (LD)", "vide sous la charge (LD)"),
+    "fig_physics": ("Physics against SIMP on {n} held-out load cases",
+                    "Physique face à SIMP sur {n} cas de charge jamais vus"),
+    "physics_axis": ("% (log scale)", "% (échelle log)"),
     "explain": ("What it means", "Ce que cela mesure"),
     "explain_material_w1": ("How far the generated designs' amounts of material are from the real ones' "
                             "(Wasserstein-1 distance, in pixels of the 2 500): 0 means the same amounts.",
@@ -323,6 +365,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "design (0 = as stiff).",
                                "De combien une pièce générée plie plus sous sa charge que la pièce SIMP la plus "
                                "proche (0 = aussi rigide)."),
+    "explain_median_abs_ce": ("Conditional GAN, on held-out cases: how far the generated design's stiffness is "
+                              "from SIMP's design for the same load and volume, |C / C_SIMP − 1| (0 = as stiff; "
+                              "a design heavier than asked can be stiffer: the volume error shows it).",
+                              "GAN conditionnel, sur des cas jamais vus : l'écart de rigidité entre la pièce "
+                              "générée et la pièce SIMP pour la même charge et le même volume, |C / C_SIMP − 1| "
+                              "(0 = aussi rigide ; une pièce plus lourde que demandé peut être plus rigide : "
+                              "l'erreur de volume le montre)."),
+    "explain_median_vfe": ("How far the generated design's volume is from the volume asked, relative to it.",
+                           "L'écart relatif entre le volume de la pièce générée et le volume demandé."),
+    "explain_fm8": ("Share of the held-out cases' designs that are not one piece (8-connected).",
+                    "Part des pièces des cas jamais vus qui ne sont pas d'un seul tenant (8-connexité)."),
+    "explain_ld": ("Share of the held-out cases' designs with no material where the load is applied.",
+                   "Part des pièces des cas jamais vus sans matière là où s'applique la charge."),
     "timeline": ("Iteration", "Itération"),
     "help_timeline": ("Scrub back through the generated designs saved during training.",
                       "Remontez le temps dans les pièces générées pendant l'entraînement."),

@@ -78,21 +78,41 @@ def _on_live_change(worker: Worker, key: str, name: str) -> None:
     st.session_state.fast_until = time.time() + 2.0
 
 
+def _inactive(name: str, run: str) -> str | None:
+    """Why a control does nothing for the run's other settings (its help says so), None when it acts."""
+    ss = st.session_state
+    if name == "nf" and ss[store("architecture", run)] == "tutorial":
+        return "help_nf_tutorial"
+    if name == "recon_weight" and not ss[store("conditional", run)]:
+        return "help_recon_weight_off"
+    if name == "conditional" and ss.get("lab_designs") is not None:
+        return "help_conditional_own_data"
+    return None
+
+
+def _bound(name: str, run: Run, key: str) -> dict:
+    """The widget's value, key and help: bound to the kept value, or, for a control that does nothing for
+    the run's other settings, only showing it.  A disabled widget bound to the kept value broke the others:
+    drawn again after a language switch, it made the browser send every slider back at its first step."""
+    inactive = _inactive(name, run.name)
+    if inactive:
+        return dict(help=T(inactive), value=st.session_state[key], key=f"_inactive_{key}_{lang()}", disabled=True)
+    live = (_on_live_change, (run.worker, key, name)) if PARAMS[name].live else ()
+    return dict(help=T(f"help_{name}"), disabled=False, **kept(key, st.session_state[key], *live))
+
+
 def _control(name: str, run: Run) -> None:
     param, ss, key = PARAMS[name], st.session_state, store(name, run.name)
     label = T(f"ctl_{name}") + ("" if param.live else " ⟳")
-    bound = kept(key, ss[key], *((_on_live_change, (run.worker, key, name)) if param.live else ()))
-    common = dict(help=T(f"help_{name}"), **bound)
+    common = _bound(name, run, key)
     if param.widget == "number":
         st.number_input(label, min_value=int(param.low), max_value=int(param.high), step=1, **common)
     elif param.widget == "select":
         st.selectbox(label, param.choices, format_func=_format(name), **common)
+    elif param.widget == "toggle":
+        st.toggle(label, **common)
     else:
-        tutorial = name == "nf" and ss[store("architecture", run.name)] == "tutorial"
-        if tutorial:
-            common["help"] = T("help_nf_tutorial")
-        st.select_slider(label, sorted(set(param.steps) | {ss[key]}), format_func=_format(name),
-                         disabled=tutorial, **common)
+        st.select_slider(label, sorted(set(param.steps) | {ss[key]}), format_func=_format(name), **common)
 
 
 def _apply_preset(run: Run, presets: dict) -> None:

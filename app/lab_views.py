@@ -113,11 +113,29 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
         st.info(T("no_samples_yet"))
         return
     st.markdown(f"**{T('fig_samples', iteration=snap.sample_iteration)}**")
+    if snap.config is not None and snap.config.conditional:
+        _samples_by_case(snap)
+        return
     # an image, not a chart: the browser swaps its source in place, where a chart is drawn anew, blank
     # meanwhile; and a data URI, drawn at once, where a served file would be fetched first
     st.image(_kept("samples", hash(snap.samples.tobytes() + snap.sample_scores.tobytes()),
                    lambda: tf_fig.sample_png(snap.samples, snap.sample_scores)), width="stretch")
     st.caption(T("samples_caption"))
+
+
+def _samples_by_case(snap: Snapshot) -> None:
+    """A conditional run's fixed samples: a row of noises for each fixed load case, labelled with it."""
+    from mechgan.specification import FIXED_CASES
+
+    per_case = len(snap.samples) // len(FIXED_CASES)
+    token = hash(snap.samples.tobytes() + snap.sample_scores.tobytes())
+    for i, (row, angle, volume) in enumerate(FIXED_CASES):
+        part = slice(i * per_case, (i + 1) * per_case)
+        label, image = st.columns([1, 3], vertical_alignment="center")
+        label.markdown(T("case_label", row=row, angle=N(angle, "+.0f"), volume=N(volume, ".0%")))
+        image.image(_kept(f"samples_{i}", token, lambda: tf_fig.sample_png(
+            snap.samples[part], snap.sample_scores[part], cols=per_case)), width="stretch")
+    st.caption(T("samples_caption_conditional"))
 
 
 def curve_controls() -> tuple[float, bool]:
@@ -130,6 +148,9 @@ def curve_controls() -> tuple[float, bool]:
 
 
 def distribution(snap: Snapshot, views: ViewMaker) -> None:
+    if snap.config is not None and snap.config.conditional:
+        st.info(T("distribution_conditional"))
+        return
     data = snap.distribution
     if data is None:
         st.info(T("no_samples_yet"))
@@ -160,17 +181,24 @@ def quality(snap: Snapshot, views: ViewMaker) -> None:
                                                      ("js_pca", "floating_rate", "recall", "material_w1")},
                                 title=T("fig_quality"), xaxis=T("iteration_axis"), yaxis=T("rate_axis"),
                                 y2axis=T("w1_axis")), "fig_quality")
+    if "median_abs_ce" in snap.metrics[-1]:  # a conditional run: its physics against SIMP on held-out cases
+        from mechgan.physics_metrics import LIVE_CASES, TARGETS
+
+        _chart(tf_fig.physics_curves(snap.metrics, names={k: T(f"metric_{k}") for k in TARGETS},
+                                     title=T("fig_physics", n=LIVE_CASES), xaxis=T("iteration_axis"),
+                                     yaxis=T("physics_axis")), "fig_physics")
     _report_table(snap.metrics[-1])
 
 
 def _report_table(report: dict) -> None:
     from mechgan.metrics import QUALITY_BAR
+    from mechgan.physics_metrics import TARGETS
 
     rows = []
     for key, value in report.items():
         if key == "iteration":
             continue
-        bar = QUALITY_BAR.get(key)
+        bar = QUALITY_BAR.get(key) or TARGETS.get(key)
         scale = tf_fig.W1_PIXELS if key == "material_w1" else 1  # in pixels, as on the chart
         rows.append({T("metric"): T(f"metric_{key}"), T("value"): N(value * scale, ".3g"),
                      T("target"): f"{bar.op} {N(bar.threshold * scale, 'g')}" if bar else "",

@@ -23,7 +23,10 @@ SHOWN = "shown_controls"
 
 def _parse(name: str, raw: str):
     kind = type(getattr(DEFAULTS, name))
-    value = kind(float(raw)) if kind is int else kind(raw)
+    if kind is bool:
+        value = {"true": True, "false": False}.get(raw.lower(), raw)  # what _written writes: True / False
+    else:
+        value = kind(float(raw)) if kind is int else kind(raw)
     PARAMS[name].check(name, value)
     return value
 
@@ -69,6 +72,16 @@ def notebook(config: TrainConfig) -> str:
     """The lines that train the same run from a notebook with the mechgan package."""
     changed = ", ".join(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config)
                         if getattr(config, f.name) != f.default)
+    if config.conditional:  # the shipped training split, four load cases in the grid's rows
+        return "\n".join((
+            "from mechgan.config import TrainConfig",
+            "from mechgan.conditional import ConditionalTrainer",
+            "from mechgan.training import generate_and_save",
+            "",
+            f"trainer = ConditionalTrainer(TrainConfig({changed}))",
+            "trainer.run(1200)",
+            "generate_and_save(trainer, trainer.fixed_noise, \"grid.png\", columns=4)  # a row per load case",
+        ))
     return "\n".join((
         "import tensorflow as tf",
         "from mechgan.config import TrainConfig",

@@ -35,7 +35,7 @@ class ViewMaker:
         self._diversity = self.diversity(self.designs[pick[:64]])
         self.real_levels = data.material_level(self.designs)
         self.extent = plane_extent(self.real_coords)
-        self._shipped = designs is None
+        self.shipped = designs is None
         self._reference = None  # the metrics' training side, built on first use
 
     @property
@@ -75,7 +75,14 @@ class ViewMaker:
         except ImportError:
             return None
         if self._reference is None:
-            self._reference = metrics.build_reference(None if self._shipped else self.designs)
+            self._reference = metrics.build_reference(None if self.shipped else self.designs)
         # no compliance solves live: they would cost more than the training step itself
         report = metrics.quality_report(trainer.generate(n=n), reference=self._reference, compliance_samples=0)
-        return {k: float(v) for k, v in report.items() if k not in LIVE_SKIP}
+        report = {k: float(v) for k, v in report.items() if k not in LIVE_SKIP}
+        if trainer.config.conditional:  # a few held-out cases against SIMP: ~0.5 s, on the metrics' budget
+            from mechgan.conditional import live_physics
+            from mechgan.physics_metrics import TARGETS
+
+            physics = live_physics(trainer)
+            report |= {k: physics[k] for k in TARGETS}
+        return report

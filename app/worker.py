@@ -191,8 +191,8 @@ class Worker(threading.Thread):
 
     def _build(self, config: TrainConfig, saved=None) -> None:
         """A new run of ``config``, or the run saved in folder ``saved`` (of that config) continued."""
+        from mechgan.conditional import make_trainer
         from mechgan.runs import load_run
-        from mechgan.training import Trainer
 
         self._error = ""
         self._scheduler.release(self.key)
@@ -203,8 +203,9 @@ class Worker(threading.Thread):
             self._snapshot = Snapshot(state="building", config=config, applied=old.applied, version=old.version + 1)
         with self._scheduler.building:
             try:
-                designs = self._views.designs
-                self._trainer = load_run(saved, designs) if saved else Trainer(config, designs=designs)
+                views = self._views  # a conditional run trains on the shipped designs' training split
+                designs = None if config.conditional and views.shipped else views.designs
+                self._trainer = load_run(saved, designs) if saved else make_trainer(config, designs)
             except Exception as e:
                 log.exception("could not build %s", config)
                 self._update(state="error", message=f"{type(e).__name__}: {e}")
@@ -361,7 +362,7 @@ class Worker(threading.Thread):
         s = self._settings
         for name, budget, eager in (("samples", s.samples, True), ("distribution", s.distribution, True),
                                     ("metrics", s.metrics, False)):
-            if self._seen[name] == self._weights or (name == "distribution" and self._shown != name):
+            if self._seen[name] == self._weights or (name == "distribution" and not self._distribution_shown()):
                 continue  # up to date, or nobody looks: D over the PCA grid costs as much as a step
             if not self._commands.empty():
                 return  # answer the student first; views catch up afterwards
@@ -371,10 +372,14 @@ class Worker(threading.Thread):
                 budget.spent(start, time.monotonic())
                 self._seen[name] = self._weights
 
+    def _distribution_shown(self) -> bool:
+        """The page shows the distribution view, and it has one: a conditional D scores a design for a load
+        case, and the view's plane has none."""
+        return self._shown == "distribution" and not self._trainer.config.conditional
+
     def _make_samples(self) -> None:
         t, snap = self._trainer, self._snapshot
-        samples = t.fixed_samples()
-        scores = t.d_scores(samples)
+        samples, scores = t.scored_fixed_samples()
         timeline = snap.timeline
         if not timeline or timeline[-1][0] != t.iteration:
             timeline = _thin(timeline + ((t.iteration, samples),), TIMELINE_MAX)

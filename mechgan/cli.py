@@ -48,8 +48,17 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
     for f in fields(config.TrainConfig):
         param = config.PARAMS[f.name]
         allowed = "" if param.choices else f"in {param.range_text()}, "
-        group.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default,
+        kind = _yes_no if isinstance(f.default, bool) else type(f.default)
+        group.add_argument("--" + f.name.replace("_", "-"), type=kind, default=f.default,
                            choices=param.choices or None, help=f"({allowed}default: %(default)s)")
+
+
+def _yes_no(text: str) -> bool:
+    """A switch's value on the command line: true/false, yes/no or 1/0 (``bool("false")`` is True)."""
+    words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+    if text.lower() not in words:
+        raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+    return words[text.lower()]
 
 
 def _config_from(args: argparse.Namespace):
@@ -66,7 +75,7 @@ def _train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from mechgan import data, runs
-    from mechgan.training import Trainer
+    from mechgan.conditional import make_trainer
 
     try:
         config = _config_from(args)
@@ -75,9 +84,9 @@ def _train(args: argparse.Namespace) -> int:
             raise ValueError(f"a run named {name!r} exists in {args.runs_dir}; choose another --name "
                              f"(e.g. {runs.free_run_name(name, args.runs_dir)!r}) or pass --overwrite")
         designs = data.load_user_dataset(args.data) > 0.5 if args.data else None
+        trainer = make_trainer(config, designs)
     except ValueError as e:  # DatasetError is a ValueError
         return _fail(str(e))
-    trainer = Trainer(config, designs)
     writer = _tensorboard_writer(args.tensorboard, name)
     deadline = time.monotonic() + 60 * args.minutes if args.minutes else None
     total = None if deadline else args.steps
@@ -147,8 +156,6 @@ def _resolve_run(run: str, runs_dir: str) -> Path:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from mechgan import runs
     from mechgan.training import generate_and_save
 
@@ -158,15 +165,12 @@ def _sample(args: argparse.Namespace) -> int:
         return _fail(str(e))
     if args.n < 1:
         return _fail(f"--n must be at least 1, got {args.n}")
-    noise = np.random.default_rng(args.seed).standard_normal((args.n, trainer.config.latent_dim))
-    path = generate_and_save(trainer, noise.astype(np.float32), args.out)
+    path = generate_and_save(trainer, trainer.sample_noise(args.n, args.seed), args.out)
     print(f"wrote {args.n} samples to {path}")
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from mechgan import metrics, runs
 
     if args.run.endswith(".npz") or _is_conditional(args):
@@ -175,8 +179,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
     except ValueError as e:
         return _fail(str(e))
-    noise = np.random.default_rng(args.seed).standard_normal((args.n, trainer.config.latent_dim))
-    report = metrics.quality_report(trainer.generate(noise.astype(np.float32)),
+    report = metrics.quality_report(trainer.generate(trainer.sample_noise(args.n, args.seed)),
                                     compliance_samples=args.compliance_samples)
     print(f"quality of {args.n} samples after {trainer.iteration} iterations:")
     for key, value in report.items():
@@ -204,13 +207,22 @@ def _evaluate_conditional(args: argparse.Namespace) -> int:
     from mechgan import conditional, physics_metrics
 
     try:
-        model = (conditional.load_generator(args.run) if args.run.endswith(".npz")
-                 else conditional.load_run(_resolve_run(args.run, args.runs_dir)).generator())
+        model = conditional.load_generator(args.run) if args.run.endswith(".npz") else _conditional_run(args)
     except ValueError as e:
         return _fail(str(e))
     print(f"physics against SIMP, one design per case (at most {args.n} cases a set):")
     print(physics_metrics.format_table(conditional.physics_table(model, args.n, args.seed)))
     return 0
+
+
+def _conditional_run(args: argparse.Namespace):
+    """The generator of the saved conditional run ``args.run``."""
+    from mechgan import runs
+
+    trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
+    if not trainer.config.conditional:
+        raise ValueError(f"{args.run} is not a conditional run (train one with `mechgan train-conditional`)")
+    return trainer.generator()
 
 
 def _train_conditional(args: argparse.Namespace) -> int:
@@ -222,13 +234,12 @@ def _train_conditional(args: argparse.Namespace) -> int:
         name = runs.sanitize_run_name(args.name)
         path = Path(args.runs_dir) / name
         if args.resume:
-            trainer = conditional.load_run(_resolve_run(name, args.runs_dir))
+            trainer = runs.load_run(_resolve_run(name, args.runs_dir))
         elif path.exists():
             raise ValueError(f"a run named {name!r} exists in {args.runs_dir}: add --resume to continue it, "
                              "or choose another --name")
         else:
-            weight = conditional.RECON_WEIGHT if args.recon_weight is None else args.recon_weight
-            trainer = conditional.ConditionalTrainer(_config_from(args), recon_weight=weight)
+            trainer = conditional.ConditionalTrainer(_config_from(args))
     except ValueError as e:
         return _fail(str(e))
     bar = tqdm(total=None if args.minutes else args.steps, unit="it", desc=name)
@@ -237,7 +248,7 @@ def _train_conditional(args: argparse.Namespace) -> int:
         bar.update(1)
         bar.set_postfix(loss_d=f"{rec['loss_d']:.3f}", loss_g=f"{rec['loss_g']:.3f}")
         if rec["iteration"] % args.save_every == 0:  # a checkpoint: an interrupted training keeps its run
-            conditional.save_run(trainer, name, args.runs_dir, overwrite=True)
+            runs.save_run(trainer, name, args.runs_dir, overwrite=True)
 
     try:
         conditional.train(trainer, args.minutes, args.steps, progress)
@@ -245,7 +256,7 @@ def _train_conditional(args: argparse.Namespace) -> int:
         print("\ninterrupted: saving the run so far", file=sys.stderr)
     finally:
         bar.close()
-    path = conditional.save_run(trainer, name, args.runs_dir, overwrite=True)
+    path = runs.save_run(trainer, name, args.runs_dir, overwrite=True)
     print(f"saved {trainer.iteration} iterations ({trainer.history[-1]['seconds'] / 60:.1f} min of training) to {path}")
     if args.export:
         print(f"wrote the generator to {trainer.generator().save(args.export)}")
@@ -268,8 +279,7 @@ def _design(args: argparse.Namespace) -> int:
             raise ValueError(f"--out must name a .npy file, got {args.out!r}")
         from mechgan import conditional
 
-        model = (conditional.load_run(_resolve_run(args.run, args.runs_dir)).generator() if args.run
-                 else conditional.load_generator())
+        model = _conditional_run(args) if args.run else conditional.load_generator()
     except ValueError as e:
         return _fail(str(e))
     if not specification.in_trained_ranges(int(args.row), args.angle, args.volume):
@@ -346,9 +356,6 @@ def _add_conditional_commands(sub) -> None:
     t.add_argument("--minutes", type=float, help="train for this long instead of --steps")
     t.add_argument("--name", default="conditional", help="run name (default: %(default)s)")
     t.add_argument("--runs-dir", default="runs", help="where runs are saved (default: %(default)s)")
-    t.add_argument("--recon-weight", type=float,  # default in mechgan.conditional, which loads TensorFlow
-                   help="weight of G's L1 pull towards the real design of the same case "
-                        "(default: mechgan.conditional.RECON_WEIGHT)")
     t.add_argument("--save-every", type=int, default=1000, help="checkpoint every this many iterations")
     t.add_argument("--resume", action="store_true", help="continue the saved run --name (its own settings)")
     t.add_argument("--export", metavar="FILE.npz", help="also write the generator alone (as shipped in assets/)")

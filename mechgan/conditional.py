@@ -6,7 +6,9 @@ G reads z and c side by side; D sees c as constant image channels
 (``models.with_condition``).  Training is the lab's :class:`Trainer`, with the
 same compiled updates, losses, optimizers and live changes; a conditional run
 only adds the batch's conditions to G's noise and, for G, an L1 pull towards
-the real design of the same case (``recon_weight``, as TopologyGAN does).
+the real design of the same case (``recon_weight``, as TopologyGAN does).  A
+config with ``conditional=True`` makes one (:func:`make_trainer`), in the Lab,
+the CLI and :func:`mechgan.runs.load_run` alike.
 
 The shipped designs are split once, by a seed: 10 % are held out as the test
 cases no model trains on.  ``assets/designs_ood.npz`` holds cases outside the
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +29,11 @@ from scipy.spatial import cKDTree
 from mechgan import data, models, physics_metrics, runs
 from mechgan.config import TrainConfig
 from mechgan.dataset_builder import OOD_DATASET_PATH
-from mechgan.specification import CONDITION_DIM, encode_condition
+from mechgan.specification import CONDITION_DIM, FIXED_CASES, encode_condition
 from mechgan.training import FIXED_SAMPLES, Trainer
 
 TEST_FRACTION, SPLIT_SEED = 0.10, 0
-RECON_WEIGHT = 30.0
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "assets" / "conditional_gan.npz"
-RUN_FILE = "conditional.json"  # marks a saved run as conditional
-# The fixed samples' cases (row, angle, volume): four cases, four noises each.
-FIXED_CASES = ((15, -30.0, 0.35), (25, 0.0, 0.40), (35, 30.0, 0.45), (20, 15.0, 0.50))
 
 
 # ------------------------------------------------------------------ conditions
@@ -64,9 +63,18 @@ class Split:
         return dataset_conditions(self.dataset)
 
 
-def shipped_split(path: str | Path = data.DATASET_PATH) -> Split:
-    ds = data.load_dataset(path)
+@lru_cache(maxsize=1)
+def shipped_split() -> Split:
+    """The shipped designs' split, loaded once a process (a class's runs share it; treat it as read-only)."""
+    ds = data.load_dataset(data.DATASET_PATH)
     return Split(ds, *split(len(ds)))
+
+
+@lru_cache(maxsize=1)
+def training_cases() -> tuple[np.ndarray, np.ndarray]:
+    """The training split's designs and conditions, one copy a process."""
+    s = shipped_split()
+    return s.dataset.designs[s.train], s.conditions[s.train]
 
 
 def load_ood(path: str | Path = OOD_DATASET_PATH) -> data.DesignSet:
@@ -87,19 +95,17 @@ class ConditionalTrainer(Trainer):
     condition_dim = CONDITION_DIM
 
     def __init__(self, config: TrainConfig | None = None, designs: np.ndarray | None = None,
-                 conditions: np.ndarray | None = None, recon_weight: float = RECON_WEIGHT):
+                 conditions: np.ndarray | None = None):
         if designs is None:
-            s = shipped_split()
-            designs, conditions = s.dataset.designs[s.train], s.conditions[s.train]
+            designs, conditions = training_cases()
         if conditions is None or np.shape(conditions) != (len(designs), CONDITION_DIM):
             raise ValueError(f"a conditional run needs one ({CONDITION_DIM},) condition per design")
         self._conditions = np.asarray(conditions, np.float32)
         self._batch = (None, None)  # the last batch drawn: real designs, their conditions
-        super().__init__(config, designs)
-        self.recon_weight = float(recon_weight)
-        self._extra["recon_weight"] = tf.Variable(self.recon_weight, trainable=False)
-        cases = np.repeat(encode_condition(*np.array(FIXED_CASES).T), FIXED_SAMPLES // len(FIXED_CASES), axis=0)
-        self.fixed_noise = np.concatenate([self.fixed_noise, cases], axis=1)
+        super().__init__((config or TrainConfig()).with_changes(conditional=True), designs)
+        self.fixed_conditions = np.repeat(encode_condition(*np.array(FIXED_CASES).T),
+                                          FIXED_SAMPLES // len(FIXED_CASES), axis=0)
+        self.fixed_noise = np.concatenate([self.fixed_noise, self.fixed_conditions], axis=1)
 
     def _next_batch(self) -> np.ndarray:
         idx = self._next_indices()
@@ -132,36 +138,33 @@ class ConditionalTrainer(Trainer):
             noise = np.concatenate([z, self._conditions[pick]], axis=1)
         return super().generate(noise)
 
+    def sample_noise(self, n: int, seed: int) -> np.ndarray:
+        """z, then the conditions of ``n`` training cases drawn by ``seed``."""
+        pick = np.random.default_rng([seed, 1]).integers(len(self._conditions), size=n)
+        return np.concatenate([super().sample_noise(n, seed), self._conditions[pick]], axis=1)
+
     def generator(self) -> "ConditionalGenerator":
         """The generator samples come from, detached from training (a copy of its weights)."""
         with self._lock:
             arrays = self._sampler().numpy()
-        return ConditionalGenerator.from_arrays(arrays, self._config, {"recon_weight": self.recon_weight,
-                                                                       "iterations": self.iteration,
+        return ConditionalGenerator.from_arrays(arrays, self._config, {"iterations": self.iteration,
                                                                        "train_seconds": round(self._seconds)})
 
 
-def save_run(trainer: ConditionalTrainer, name: str, root: Path | str = runs.RUNS_DIR, overwrite: bool = False) -> Path:
-    """A conditional run saved as any run (a taken name raises unless ``overwrite``), plus the file that marks
-    it conditional."""
-    path = runs.save_run(trainer, name, root, overwrite=overwrite)
-    (path / RUN_FILE).write_text(json.dumps({"condition_dim": CONDITION_DIM, "recon_weight": trainer.recon_weight}))
-    return path
+def make_trainer(config: TrainConfig, designs: np.ndarray | None = None,
+                 conditions: np.ndarray | None = None) -> Trainer:
+    """The Trainer a config asks for.  A conditional run trains on designs with their conditions, by
+    default the shipped training split; designs without conditions (a student's upload) cannot."""
+    if not config.conditional:
+        return Trainer(config, designs)
+    if designs is not None and conditions is None:
+        raise ValueError("a conditional GAN needs each design's load case and volume: it trains on the "
+                         "shipped designs only")
+    return ConditionalTrainer(config, designs, conditions)
 
 
 def is_conditional_run(path: Path | str) -> bool:
-    return (Path(path) / RUN_FILE).is_file()
-
-
-def load_run(path: Path | str) -> ConditionalTrainer:
-    """A saved conditional run, ready to resume exactly (trained on the shipped training split)."""
-    path = Path(path)
-    meta = runs.read_meta(path)
-    extra = json.loads((path / RUN_FILE).read_text())
-    trainer = ConditionalTrainer(TrainConfig.from_dict(meta["config"]), recon_weight=extra["recon_weight"])
-    state = {key: runs._read_arrays(path / f"{key}.npz") for key in runs.ARRAY_FILES}
-    trainer.set_state(state | {"progress": meta["progress"]}, runs.read_history(path))
-    return trainer
+    return bool(runs.read_meta(path)["config"].get("conditional", False))
 
 
 def train(trainer: ConditionalTrainer, minutes: float | None = None, steps: int | None = None,
@@ -241,6 +244,21 @@ class Retrieval:
 
 
 # ------------------------------------------------------------------ evaluation
+
+@lru_cache(maxsize=4)
+def _test_cases(limit: int) -> physics_metrics.Cases:
+    s = shipped_split()
+    return physics_metrics.Cases.of(s.dataset, s.test[:limit])
+
+
+def live_physics(trainer: ConditionalTrainer, n: int = physics_metrics.LIVE_CASES) -> dict[str, float]:
+    """The physics row of a training run's sampler on ``n`` held-out test cases (fixed noise): the Lab's
+    Quality view follows it as the run trains."""
+    cases = _test_cases(n)
+    c = encode_condition(cases.rows, cases.angles, cases.volfracs)
+    z = np.random.default_rng(SPLIT_SEED).standard_normal((len(c), trainer.config.latent_dim)).astype(np.float32)
+    images = trainer.generate(np.concatenate([z, c], axis=1))
+    return physics_metrics.summarize(physics_metrics.measure(data.binarize(images), cases))
 
 def evaluation_sets(limit: int | None = None) -> dict[str, "physics_metrics.Cases"]:
     """The held-out test cases and the out-of-distribution cases (the first ``limit`` of each)."""

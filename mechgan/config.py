@@ -32,6 +32,8 @@ class Param:
 
     @property
     def widget(self) -> str:
+        if self.choices == (False, True):
+            return "toggle"
         return "select" if self.choices else "steps" if self.steps else "number"
 
     @property
@@ -42,7 +44,7 @@ class Param:
     def check(self, name: str, value) -> None:
         """Raise a ValueError that names the setting when ``value`` is not allowed."""
         if self.choices:
-            if value not in self.choices:
+            if value not in self.choices or type(value) is not type(self.choices[0]):  # 1 is no True
                 raise ValueError(f"{name} must be one of {', '.join(map(str, self.choices))}; got {value!r}")
             return
         if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
@@ -74,6 +76,7 @@ _UPDATES = dict(live=True, low=1, high=100, steps=tuple(range(1, 11)), group="tr
 
 PARAMS: dict[str, Param] = {
     "architecture": Param(live=False, choices=("nf", "tutorial"), group="model"),
+    "conditional": Param(live=False, choices=(False, True), group="model"),
     "nf": Param(live=False, low=1, high=256, steps=(4, 8, 16, 32, 64), group="model"),
     "latent_dim": Param(live=False, low=1, high=1024, steps=(2, 4, 8, 16, 32, 64, 100, 128), group="model"),
     "batch_size": Param(live=False, low=1, high=4096, steps=(8, 16, 32, 64, 128, 256), group="model"),
@@ -87,6 +90,8 @@ PARAMS: dict[str, Param] = {
     "k_d": Param(**_UPDATES),
     "k_g": Param(**_UPDATES),
     "speck_weight": Param(live=True, low=0.0, high=1000.0, steps=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0),
+                          group="training"),
+    "recon_weight": Param(live=True, low=0.0, high=1000.0, steps=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0),
                           group="training"),
     "beta1": Param(live=True, low=0.0, high=1.0, open_high=True),
     "beta2": Param(live=True, low=0.0, high=1.0, open_high=True),
@@ -137,6 +142,11 @@ class TrainConfig:
     # the structure cost G this much times their cross-entropy towards void, per 100 pixels.
     # 0 gives the plain GAN objective.
     speck_weight: float = 10.0
+    # A conditional GAN (mechgan.conditional): G(z, c) and D(x, c) for c = (load row, angle, volume),
+    # trained on the shipped designs' training split; G is also pulled (L1, recon_weight) towards the
+    # real design of the same case, as TopologyGAN does.
+    conditional: bool = False
+    recon_weight: float = 30.0
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -231,10 +231,14 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
 
 
 def load_run(path: Path | str, designs: np.ndarray | None = None) -> Trainer:
-    """A Trainer that continues exactly where the saved run stopped (``designs``: the data it trained on)."""
+    """A Trainer that continues exactly where the saved run stopped (``designs``: the data it trained on;
+    a conditional run's are the shipped training split)."""
+    from mechgan.conditional import make_trainer  # which imports this module
+
     path = Path(path)
     meta = read_meta(path)
-    trainer = Trainer(TrainConfig.from_dict(meta["config"]), designs)
+    config = TrainConfig.from_dict(meta["config"])
+    trainer = make_trainer(config, None if config.conditional else designs)
     state = {key: _read_arrays(path / f"{key}.npz") for key in ARRAY_FILES}
     state["progress"] = meta["progress"]
     trainer.set_state(state, read_history(path))

@@ -28,7 +28,7 @@ FIXED_SAMPLES = 16
 HISTORY_SIZE = 20_000
 RECORD_KEYS = ("iteration", "loss_d", "loss_g", "d_real", "d_fake", "seconds")
 # Settings the compiled updates read as variables (live changes need no retrace).
-VARIABLE_FIELDS = ("label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight")
+VARIABLE_FIELDS = ("label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight", "recon_weight")
 
 
 class Trainer:
@@ -39,9 +39,12 @@ class Trainer:
     """
 
     condition_dim = 0  # a conditional run (mechgan.conditional) appends its condition to G's noise
+    fixed_conditions: np.ndarray | None = None  # the fixed samples' conditions (a conditional run's load cases)
 
     def __init__(self, config: TrainConfig | None = None, designs: np.ndarray | None = None):
         config = config or TrainConfig()
+        if config.conditional and not self.condition_dim:
+            raise ValueError("a conditional config trains with mechgan.conditional.make_trainer")
         self._lock = threading.RLock()
         self._config = config
         # the caller's array, never copied: a server's runs share one dataset, and each batch
@@ -188,7 +191,7 @@ class Trainer:
         if self.status == "ok" and d_updates and g_updates:
             self.iteration += 1
         record = {"iteration": self.iteration,
-                  "loss_d": _scalar(d_out, "loss"), "loss_g": _scalar(g_out, "loss"),
+                  "loss_d": _scalar(d_out, "loss"), "loss_g": _scalar(g_out, "game"),
                   "d_real": _scalar(d_out, "real"), "d_fake": _scalar(d_out or g_out, "fake"),
                   "seconds": self._seconds}
         self._history.append(record)
@@ -274,6 +277,10 @@ class Trainer:
                 noise = self._sample_rng.standard_normal((n, self._config.latent_dim)).astype(np.float32)
             return self._images(noise, self._sampler())
 
+    def sample_noise(self, n: int, seed: int) -> np.ndarray:
+        """G's input for ``n`` samples drawn by ``seed`` (a command line's ``--seed``)."""
+        return np.random.default_rng(seed).standard_normal((n, self._config.latent_dim)).astype(np.float32)
+
     def _images(self, noise, weights: models.Weights) -> np.ndarray:
         images = models.resize(models.generator(noise, weights, training=False), models.SIZE)
         return np.clip(images.numpy()[..., 0], -1.0, 1.0)
@@ -285,10 +292,21 @@ class Trainer:
     def fixed_samples(self) -> np.ndarray:
         return self.generate(self.fixed_noise)
 
-    def d_scores(self, images: np.ndarray) -> np.ndarray:
-        """D's opinion (sigmoid of its output) on (M, 50, 50) images in [-1, 1]."""
+    def scored_fixed_samples(self) -> tuple[np.ndarray, np.ndarray]:
+        """The fixed samples and D's score of each (for its own load case, in a conditional run)."""
+        with self._lock:
+            samples = self.fixed_samples()
+            return samples, self.d_scores(samples, self.fixed_conditions)
+
+    def d_scores(self, images: np.ndarray, conditions: np.ndarray | None = None) -> np.ndarray:
+        """D's opinion (sigmoid of its output) on (M, 50, 50) images in [-1, 1]; a conditional run's D
+        also reads each image's (M, condition_dim) condition."""
+        if (conditions is None) != (not self.condition_dim):
+            raise ValueError(f"D reads {self.condition_dim} condition values an image, got "
+                             f"{'none' if conditions is None else np.shape(conditions)[-1]}")
         with self._lock:
             x = models.resize(np.asarray(images, np.float32)[..., None], self._native)
+            x = models.with_condition(x, conditions)
             return tf.sigmoid(models.discriminator(x, self._wd, training=False))[:, 0].numpy()
 
     def generator_gradients(self, noise: np.ndarray) -> np.ndarray:
@@ -403,12 +421,15 @@ def _g_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str)
             fakes = models.generator(noise, wg, training=True)
             fake_out = models.discriminator(models.with_condition(_noisy(fakes, extra, rng), condition), wd,
                                             training=True, rng=rng)
-            value = losses.generator_loss(loss, fake_out) + extra["speck_weight"] * losses.speck_penalty(fakes)
+            game = losses.generator_loss(loss, fake_out) + extra["speck_weight"] * losses.speck_penalty(fakes)
+            value = game
             for reals in targets:  # L1 to the real design of the same case, as TopologyGAN adds one:
                 # D alone is slow to tell a design that fits its load from one that fits another
                 value += extra["recon_weight"] * tf.reduce_mean(tf.abs(models.resize(fakes, models.SIZE) - reals))
         grads = tape.gradient(value, wg.trainable)
-        out = _apply_if_finite(optimizer, wg.trainable, v["opt"], value, grads) | {"fake": tf.sigmoid(fake_out[:, 0])}
+        # the record's G loss is the game's (the L1 pull, ~30 at first, would read as a loss exploding)
+        out = _apply_if_finite(optimizer, wg.trainable, v["opt"], value, grads) | {
+            "fake": tf.sigmoid(fake_out[:, 0]), "game": game}
         # Warm-up: early on the average follows G closely (decay (1+t)/(10+t)).
         t = v["opt"]["t"]
         decay = tf.minimum(extra["ema"], (1.0 + t) / (10.0 + t))

@@ -350,12 +350,9 @@ def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Qu
     colors = {"js_pca": "#2563eb", "floating_rate": "#dc2626", "recall": REAL, "material_w1": "#f59e0b"}
     fig = go.Figure()
     for key, color in colors.items():
-        xs = [m["iteration"] for m in metrics if key in m]
-        scale = W1_PIXELS if key == "material_w1" else 1
-        ys = [m[key] * scale for m in metrics if key in m]
-        fig.add_trace(go.Scatter(x=xs, y=ys, name=names[key], mode="lines+markers", marker=dict(size=5),
-                                 line=dict(color=color, dash="dash" if key == "material_w1" else "solid"),
-                                 yaxis="y2" if key == "material_w1" else "y"))
+        w1 = key == "material_w1"
+        fig.add_trace(_metric_line(metrics, key, names[key], color, W1_PIXELS if w1 else 1,
+                                   dash="dash" if w1 else "solid", yaxis="y2" if w1 else "y"))
     fig.update_layout(title=title, margin=dict(l=45, r=55, t=40, b=40), height=320,
                       xaxis=dict(title=xaxis),
                       yaxis=dict(title=yaxis, range=[-0.02, 1.02], dtick=0.2, tickformat=".1f"),
@@ -363,6 +360,33 @@ def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Qu
                                   tickmode="auto", nticks=6, tickformat=".3~r"),  # its own round ticks
                       legend=dict(orientation="h", y=-0.25), uirevision="keep")
     return fig
+
+
+def physics_curves(metrics, names: dict[str, str] | None = None, title: str = "Physics against SIMP",
+                   xaxis: str = "iteration", yaxis: str = "median error / rate (%)") -> go.Figure:
+    """A conditional run's physics on held-out cases over time: median |CE| and VFE, FM and LD rates, in %
+    (|CE| starts in the thousands of % while G draws noise: the axis is logarithmic, 0 drawn at 0.1 %)."""
+    names = {"median_abs_ce": "median |CE|", "median_vfe": "median VFE", "fm8": "floating material",
+             "ld": "load disrespect", **(names or {})}
+    colors = {"median_abs_ce": "#2563eb", "median_vfe": "#f59e0b", "fm8": "#dc2626", "ld": "#7c3aed"}
+    fig = go.Figure([_metric_line(metrics, key, names[key], color, 100, floor=0.1) for key, color in colors.items()])
+    fig.update_layout(title=title, margin=dict(l=45, r=20, t=40, b=40), height=320, xaxis=dict(title=xaxis),
+                      yaxis=dict(title=yaxis, type="log", tickvals=[0.1, 1, 5, 10, 100, 1000, 10000],
+                                 ticktext=["≤0.1", "1", "5", "10", "100", "1000", "10000"]),
+                      legend=dict(orientation="h", y=-0.25), uirevision="keep")
+    return fig
+
+
+def _metric_line(metrics, key: str, name: str, color: str, scale: float, floor: float | None = None,
+                 **line) -> go.Scatter:
+    """One metric over iterations (its reports that have it), times ``scale``, at least ``floor``."""
+    xs = [m["iteration"] for m in metrics if key in m]
+    ys = [m[key] * scale for m in metrics if key in m]
+    if floor is not None:
+        ys = [max(y, floor) for y in ys]
+    yaxis = line.pop("yaxis", "y")
+    return go.Scatter(x=xs, y=ys, name=name, mode="lines+markers", marker=dict(size=5),
+                      line=dict(color=color, **line), yaxis=yaxis)
 
 
 def noise_image(noise: np.ndarray, title: str = "Noise z", xaxis: str = "latent dimension",

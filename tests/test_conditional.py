@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mechgan import conditional, dataset_builder, models, specification
-from mechgan.conditional import ConditionalTrainer, encode_condition
+from mechgan import conditional, dataset_builder, models, physics_metrics, runs, specification
+from mechgan.conditional import ConditionalTrainer, encode_condition, make_trainer
 from mechgan.config import TrainConfig
+from mechgan.training import Trainer
 
 SMALL = TrainConfig(nf=4, latent_dim=8, batch_size=8, seed=3)
 
@@ -107,20 +108,54 @@ def test_a_trainer_needs_a_condition_per_design():
 
 def test_saved_run_resumes_exactly(trained, tmp_path, monkeypatch):
     designs, conditions = _data()
-    path = conditional.save_run(trained, "c", tmp_path)
-    assert conditional.is_conditional_run(path)
-    monkeypatch.setattr(conditional, "shipped_split", lambda: _SmallSplit(designs, conditions))
-    loaded = conditional.load_run(path)
-    assert loaded.recon_weight == trained.recon_weight and loaded.iteration == trained.iteration
+    path = runs.save_run(trained, "c", tmp_path)
+    assert conditional.is_conditional_run(path) and not conditional.is_conditional_run(
+        runs.save_run(Trainer(SMALL, designs), "plain", tmp_path))
+    # load_run rebuilds a conditional run on the shipped training split: here, the fixture's part of it
+    monkeypatch.setattr(conditional, "training_cases", lambda: (designs, conditions))
+    loaded = runs.load_run(path)
+    assert isinstance(loaded, ConditionalTrainer) and loaded.config == trained.config
+    assert loaded.iteration == trained.iteration
     assert np.array_equal(loaded.fixed_samples(), trained.fixed_samples())
 
 
-class _SmallSplit:
-    """The training split the fixture's run saw (load_run rebuilds a run on the shipped split)."""
+def test_a_config_says_which_trainer_it_needs():
+    designs, conditions = _data(16)
+    assert type(make_trainer(SMALL, designs)) is Trainer
+    run = make_trainer(SMALL.with_changes(conditional=True), designs, conditions)
+    assert isinstance(run, ConditionalTrainer) and run.config.conditional
+    assert ConditionalTrainer(SMALL, designs, conditions).config.conditional  # the notebook's way says so too
+    with pytest.raises(ValueError, match="shipped designs only"):  # a student's upload has no load cases
+        make_trainer(SMALL.with_changes(conditional=True), designs)
+    with pytest.raises(ValueError, match="make_trainer"):
+        Trainer(SMALL.with_changes(conditional=True), designs)
 
-    def __init__(self, designs, conditions):
-        self.dataset = type("D", (), {"designs": designs})()
-        self.train, self.conditions = np.arange(len(designs)), conditions
+
+def test_d_scores_a_conditional_sample_for_its_own_case(trained):
+    samples, scores = trained.scored_fixed_samples()
+    assert samples.shape == (16, 50, 50) and scores.shape == (16,)
+    assert np.allclose(scores, trained.d_scores(samples, trained.fixed_conditions))
+    assert not np.allclose(scores, trained.d_scores(samples, trained.fixed_conditions[::-1]))
+    with pytest.raises(ValueError, match="3 condition values"):
+        trained.d_scores(samples)
+    cases = np.array(specification.FIXED_CASES)  # four cases, a row of four samples each
+    assert np.allclose(trained.fixed_conditions, np.repeat(encode_condition(*cases.T), 4, axis=0))
+
+
+def test_recon_weight_is_a_live_setting(trained):
+    designs, conditions = _data(32)
+    run = ConditionalTrainer(SMALL, designs, conditions)
+    run.update(recon_weight=3.0)
+    assert run.config.recon_weight == 3.0 and float(run._extra["recon_weight"]) == 3.0
+    run.run(1)
+    assert run.status == "ok"
+
+
+def test_live_physics_measures_held_out_cases(trained):
+    report = conditional.live_physics(trained)
+    assert report["n"] == physics_metrics.LIVE_CASES
+    assert set(physics_metrics.TARGETS) <= set(report) and 0 <= report["fm8"] <= 1 and report["median_vfe"] >= 0
+    assert conditional.live_physics(trained) == report  # fixed cases and noise: only training moves it
 
 
 def test_generator_file_round_trip(trained, tmp_path):

@@ -1,6 +1,7 @@
 """``mechgan design`` and ``mechgan train-conditional`` / ``evaluate`` on a conditional run."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -58,7 +59,8 @@ def test_design_command_exits_2_without_traceback():
 def test_train_save_design_and_evaluate_a_conditional_run(tmp_path, capsys):
     small = ["--nf", "4", "--latent-dim", "8", "--batch-size", "8", "--runs-dir", str(tmp_path), "--name", "c"]
     assert cli.main(["train-conditional", "--steps", "2", *small, "--export", str(tmp_path / "g.npz")]) == 0
-    assert (tmp_path / "c" / "conditional.json").is_file() and (tmp_path / "g.npz").is_file()
+    assert json.loads((tmp_path / "c" / "config.json").read_text())["config"]["conditional"]
+    assert (tmp_path / "g.npz").is_file()
     assert cli.main(["train-conditional", "--steps", "2", *small]) == 2  # a taken name is never replaced
     assert "--resume" in capsys.readouterr().err
     assert cli.main(["train-conditional", "--steps", "3", "--resume", *small]) == 0
@@ -69,3 +71,23 @@ def test_train_save_design_and_evaluate_a_conditional_run(tmp_path, capsys):
     table = capsys.readouterr().out
     for label in ("G test", "retrieval test", "G ood", "retrieval ood"):
         assert label in table
+
+
+def test_train_with_the_conditional_switch_and_what_it_refuses(tmp_path, capsys):
+    small = ["--nf", "4", "--latent-dim", "8", "--batch-size", "8", "--runs-dir", str(tmp_path)]
+    assert cli.main(["train", "--steps", "2", "--conditional", "yes", "--recon-weight", "3", "--name", "c",
+                     *small]) == 0
+    config = json.loads((tmp_path / "c" / "config.json").read_text())["config"]
+    assert config["conditional"] is True and config["recon_weight"] == 3.0
+    assert cli.main(["sample", "c", "--runs-dir", str(tmp_path), "--n", "4", "--out", str(tmp_path / "s.png")]) == 0
+    assert (tmp_path / "s.png").is_file()
+    np.save(tmp_path / "mine.npy", np.random.default_rng(0).random((16, 50, 50)) > 0.5)
+    assert cli.main(["train", "--steps", "1", "--conditional", "true", "--data", str(tmp_path / "mine.npy"),
+                     "--name", "mine", *small]) == 2
+    assert "shipped designs only" in capsys.readouterr().err and not (tmp_path / "mine").exists()
+    assert cli.main(["train", "--steps", "1", "--conditional", "false", "--name", "plain", *small]) == 0
+    rc, _ = _design(tmp_path, "--run", str(tmp_path / "plain"))
+    assert rc == 2 and "not a conditional run" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--conditional", "maybe", *small])
+    assert "expected true or false" in capsys.readouterr().err

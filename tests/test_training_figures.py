@@ -151,6 +151,14 @@ def test_metric_and_step_figures():
     metrics = [{"iteration": 10, "js_pca": 0.5, "floating_rate": 0.2, "recall": 0.1, "material_w1": 0.05}]
     fig = tf_fig.metric_curves(metrics)
     assert [t.yaxis for t in fig.data] == ["y", "y", "y", "y2"]
+    assert list(fig.data[3].y) == [0.05 * tf_fig.W1_PIXELS]
+    physics = [{"iteration": 10, "median_abs_ce": 31.2, "median_vfe": 0.5, "fm8": 0.25, "ld": 0.0},
+               {"iteration": 20, "median_abs_ce": 0.04, "median_vfe": 0.01, "fm8": 0.0, "ld": 0.0}]
+    fig = tf_fig.physics_curves(physics)
+    assert fig.layout.yaxis.type == "log"
+    assert {t.name: list(t.y) for t in fig.data} == {"median |CE|": [3120.0, 4.0], "median VFE": [50.0, 1.0],
+                                                     "floating material": [25.0, 0.1],  # 0 drawn at the floor
+                                                     "load disrespect": [0.1, 0.1]}
     fig = tf_fig.gradient_norms({"conv1": 0.5}, {"dense": 2.0})
     assert list(fig.data[0].x) == [0.5] and list(fig.data[1].y) == ["G: dense"]
     fig = tf_fig.score_strip(np.array([0.9, 0.8]), np.array([0.1]))

@@ -114,6 +114,9 @@ def page() -> None:
     key = session_key()
     lab_controls.init_values(share.starting_config(default_config(), lab_controls.CONTROLS))
     designs = ss.get("lab_designs")  # the student's own designs, set on the Data page
+    if designs is not None:  # they carry no load cases: no conditional run on them
+        for run in ("A", "B"):
+            ss[lab_controls.store("conditional", run)] = False
     switched = ss.pop("lab_designs_switched", False)
     worker, new = reg.worker(key, lab_controls.wanted_config(default_config()), designs)
     if new and ss.get("had_worker"):

@@ -48,7 +48,8 @@ def _outputs(path: str, stamp: float) -> dict:
 
     trainer = load_run(Path(path))
     generated = trainer.generate(n=REPORT_SAMPLES)
-    return {"samples": trainer.fixed_samples(), "scores": trainer.d_scores(trainer.fixed_samples()),
+    samples, scores = trainer.scored_fixed_samples()
+    return {"samples": samples, "scores": scores,
             "designs": binarize(generated), "report": quality_report(generated),
             "iteration": trainer.iteration, "config": trainer.config.to_dict()}
 
@@ -83,6 +84,8 @@ def _setting(name: str, value) -> str:
     """A setting as the Lab's sidebar writes it: the option's label, numbers the session's way."""
     if isinstance(value, str):
         return T(f"choice_{value}") if f"choice_{value}" in TEXTS else value
+    if isinstance(value, bool):
+        return T("yes" if value else "no")
     if isinstance(value, float):
         return N(value, ".3g")
     return N(value, "d") if isinstance(value, int) and not isinstance(value, bool) else str(value)

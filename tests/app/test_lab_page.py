@@ -13,14 +13,19 @@ from app.lab_controls import CONTROLS
 from lab_helpers import metrics, new_app, wait_until, widget_key, worker_of
 
 LIVE_VALUES = {"lr_g": 1e-3, "lr_d": 5e-4, "optimizer_g": "rmsprop", "optimizer_d": "sgd", "loss": "hinge",
-               "k_d": 2, "k_g": 3, "speck_weight": 30.0}
-RESET_VALUES = {"nf": 4, "architecture": "tutorial", "latent_dim": 8, "batch_size": 8, "seed": 7}  # nf first:
-# the tutorial's widths are fixed, so its nf slider is disabled
+               "k_d": 2, "k_g": 3, "speck_weight": 30.0}  # recon_weight: test_conditional_lab (a conditional run's)
+RESET_VALUES = {"nf": 4, "architecture": "tutorial", "latent_dim": 8, "batch_size": 8, "seed": 7,
+                "conditional": True}  # nf first: the tutorial's widths are fixed, so its nf slider is disabled
 
 
 def widget(at, name, lang="en"):
-    finder = {"select": at.selectbox, "steps": at.select_slider, "number": at.number_input}[PARAMS[name].widget]
-    return finder(key=widget_key(f"cfg_{name}", lang))
+    """The control of setting ``name``: bound to its kept value, or only shown when it does nothing now."""
+    finder = {"select": at.selectbox, "steps": at.select_slider, "number": at.number_input,
+              "toggle": at.toggle}[PARAMS[name].widget]
+    try:
+        return finder(key=widget_key(f"cfg_{name}", lang))
+    except KeyError:
+        return finder(key=f"_inactive_cfg_{name}_{lang}")
 
 
 def test_every_control_has_a_help_text(lab):
@@ -28,7 +33,7 @@ def test_every_control_has_a_help_text(lab):
         assert widget(lab, name).help, name
     for key in ("btn_play", "btn_reset", "btn_step", "btn_step_d", "btn_step_g"):
         assert lab.button(key=key).help, key
-    assert set(LIVE_VALUES) | set(RESET_VALUES) == set(CONTROLS)
+    assert set(LIVE_VALUES) | set(RESET_VALUES) | {"recon_weight"} == set(CONTROLS)
 
 
 def test_live_controls_reach_the_worker_without_reset(lab):
@@ -46,12 +51,13 @@ def test_reset_only_controls_ask_for_a_reset_then_apply(lab):
         warnings = [w.value for w in lab.warning]
         assert any("Press Reset" in w for w in warnings), name
     assert worker_of(lab).snapshot().config.nf == 8  # nothing applied yet
-    assert widget(lab, "nf").disabled and "tutorial" in widget(lab, "nf").help
+    shown = lab.select_slider(key="_inactive_cfg_nf_en")  # drawn, not bound to the kept value (see _bound)
+    assert shown.disabled and "tutorial" in shown.help and shown.value == 4
     lab.button(key="btn_reset").click().run()
     wait_until(lab, lambda at: metrics(at)["Status"] == "paused"
                and worker_of(at).snapshot().config.architecture == "tutorial", 120, "the reset")
     config = worker_of(lab).snapshot().config
-    assert (config.nf, config.latent_dim, config.batch_size, config.seed) == (4, 8, 8, 7)
+    assert (config.nf, config.latent_dim, config.batch_size, config.seed, config.conditional) == (4, 8, 8, 7, True)
     assert not [w for w in lab.warning if "Press Reset" in w.value]
 
 

@@ -41,15 +41,37 @@ def test_a_class_link_shows_only_its_controls_with_its_values():
 
 
 def test_a_wrong_link_value_is_named_and_the_default_kept():
-    at = _open({"lr_g": "12", "k_d": "two"})
+    at = _open({"lr_g": "12", "k_d": "two", "conditional": "1"})
     try:
         warning = " ".join(w.value for w in at.sidebar.warning)
-        assert "lr_g" in warning and "k_d" in warning
+        assert "lr_g" in warning and "k_d" in warning and "conditional" in warning
         config = worker_of(at).snapshot().config
-        assert (config.lr_g, config.k_d) == (TrainConfig().lr_g, TrainConfig().k_d)
+        assert (config.lr_g, config.k_d, config.conditional) == (TrainConfig().lr_g, TrainConfig().k_d, False)
         assert len(at.sidebar.select_slider) == sum(1 for p in PARAMS.values() if p.group and p.steps)
     finally:
         _stop(at)
+
+
+def test_a_link_starts_a_conditional_run():
+    at = _open({"conditional": "True", "recon_weight": "3"})
+    try:
+        assert at.toggle(key=widget_key("cfg_conditional")).value and not at.exception and not at.warning
+        built = worker_of(at).snapshot().config
+        assert (built.conditional, built.recon_weight) == (True, 3.0)
+        assert "conditional=True" in at.sidebar.code[0].value  # the student's link says so again
+        lines = at.sidebar.code[2].value
+        assert "ConditionalTrainer(TrainConfig(" in lines and "conditional=True, recon_weight=3.0)" in lines
+    finally:
+        _stop(at)
+
+
+def test_the_conditional_notebook_lines_train_and_save_a_grid(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code = notebook(TrainConfig(nf=4, latent_dim=8, batch_size=8, conditional=True))
+    assert "trainer.run(1200)" in code
+    exec(code.replace("trainer.run(1200)", "trainer.run(1)"), scope := {})  # noqa: S102 - our own code
+    assert scope["trainer"].config.conditional and scope["trainer"].iteration == 1
+    assert (tmp_path / "grid.png").is_file()
 
 
 def test_the_notebook_lines_rebuild_the_same_config():
