@@ -51,6 +51,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     s.switch_language("fr")
     s.sees_no_error("switched back to French while training")
     s.keeps_training("after the switch back to French")
+    s.shows_settings({"nf": "8", "lr_g": "5e-4", "speck_weight": "10"})  # a disabled control sent them to 4/1e-7/0
     shoot(page, s.shots, "class-fr-training")
 
     s.visit_every_page_and_come_back()

@@ -48,6 +48,8 @@ def conditional_lesson(page, screenshots, server: str, runs_root) -> None:
     page.get_by_text(f"Load at row {FIXED_CASES[0][0]}", exact=True).first.wait_for(timeout=30_000)
     s.sees_no_error("conditional, in English")
     s.switch_language("fr")
+    s.shows_settings({"nf": "8", "lr_g": "5e-4", "recon_weight": "30"})  # every control kept its value
+    assert is_on(s)
 
     page.get_by_role("radio", name=s.t("view_quality")).or_(page.get_by_text(s.t("view_quality"), exact=True)) \
         .first.click()
