@@ -1,18 +1,25 @@
 """Plotly figures for exploring the designs (lab question 2), shared by notebook and app.
 
-Every builder returns a ``go.Figure``; nothing is shown here.  Titles and axis
+Every builder returns a ``go.Figure`` (:func:`loaded_design_png`, a PNG); nothing is shown here.  Titles and axis
 labels are parameters with English defaults so the app can translate them.
 """
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+from PIL import Image, ImageDraw
 
 from mechgan.data import DesignSet, material_level
 
 GRAY = [[0.0, "#ffffff"], [1.0, "#1f2937"]]  # void white, solid dark
 HEAT = "Viridis"
+CLAMPED, LOAD = "#2563eb", "#dc2626"  # a loaded design's clamped (left) edge and the force's arrow
+LOADED_PNG_SCALE = 4  # pixels per element in loaded_design_png
+LOADED_PNG_LEVELS = 64  # greys in its palette, void white to solid dark
 PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
 
 
@@ -30,6 +37,66 @@ def design_image(design: np.ndarray, title: str = "") -> go.Figure:
                                showscale=False, hovertemplate="row %{y}, col %{x}: %{z:.2f}<extra></extra>"))
     fig.update_layout(title=title, margin=dict(l=10, r=10, t=40 if title else 10, b=10))
     return _square_axes(fig)
+
+
+def _loaded_view(row: int, angle: float, arrow: float, side: int) -> tuple[tuple, tuple, tuple]:
+    """A loaded design's picture, in the image's pixel coordinates: the force's arrow (tip at the loaded node
+    on the right edge, tail ``arrow`` elements back, ``angle`` degrees from straight down) and the x and y
+    ranges shown, with room for the arrow."""
+    a = np.deg2rad(angle)
+    x, y = side - 0.5, row - 0.5
+    return (x, y, x - arrow * np.sin(a), y - arrow * np.cos(a)), (-2, side + arrow), (-2 - arrow / 2, side + arrow / 2)
+
+
+def loaded_design_image(design: np.ndarray, row: int, angle: float, title: str = "", arrow: float = 12) -> go.Figure:
+    """A design (or densities) with its clamped edge and the load, an arrow ending at the loaded node."""
+    side = np.shape(design)[1]
+    (x, y, ax, ay), xrange, (y0, y1) = _loaded_view(row, angle, arrow, side)
+    fig = design_image(design, title=title)
+    fig.add_annotation(x=x, y=y, ax=ax, ay=ay, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                       arrowhead=2, arrowwidth=3, arrowcolor=LOAD, text="")
+    fig.add_shape(type="line", x0=-0.5, x1=-0.5, y0=-0.5, y1=side - 0.5, line=dict(color=CLAMPED, width=6))
+    fig.update_xaxes(range=list(xrange))
+    fig.update_yaxes(range=[y1, y0])
+    return fig
+
+
+def loaded_design_png(design: np.ndarray, row: int, angle: float, arrow: float = 12) -> str:
+    """:func:`loaded_design_image` as a PNG data URI, without its title: the same view, greys, clamped edge
+    and arrow.  Made in about a millisecond, and a browser swaps an image's source in place, where it draws a
+    chart anew (blank meanwhile): for pictures that change several times a second."""
+    design = np.asarray(design, dtype=float)
+    side, scale = design.shape[1], LOADED_PNG_SCALE
+    (x, y, ax, ay), (x0, x1), (y0, y1) = _loaded_view(row, angle, arrow, side)
+
+    def px(u: float, v: float) -> tuple[float, float]:
+        return (u - x0) * scale, (v - y0) * scale
+
+    canvas = np.zeros((round((y1 - y0) * scale), round((x1 - x0) * scale)), np.uint8)  # void
+    left, top = (round(c) for c in px(-0.5, -0.5))
+    levels = np.round(np.clip(design, 0, 1) * (LOADED_PNG_LEVELS - 1)).astype(np.uint8)
+    canvas[top:top + len(design) * scale, left:left + side * scale] = levels.repeat(scale, 0).repeat(scale, 1)
+    image = Image.fromarray(canvas, "P")
+    image.putpalette(_LOADED_PALETTE)
+    draw = ImageDraw.Draw(image)
+    draw.line([px(-0.5, -0.5), px(-0.5, len(design) - 0.5)], fill=LOADED_PNG_LEVELS, width=round(1.75 * scale))
+    direction = np.array([x - ax, y - ay]) / arrow  # along the force
+    base = np.array([x, y]) - 3 * direction  # the head: 3 elements long, 2.6 wide, as the chart's looks
+    normal = 1.3 * np.array([-direction[1], direction[0]])
+    draw.line([px(ax, ay), px(*base)], fill=LOADED_PNG_LEVELS + 1, width=scale)
+    draw.polygon([px(x, y), px(*(base + normal)), px(*(base - normal))], fill=LOADED_PNG_LEVELS + 1)
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _hex_rgb(color: str) -> list[int]:
+    return [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+_LOADED_PALETTE = np.round(np.vstack([
+    np.linspace(_hex_rgb(GRAY[0][1]), _hex_rgb(GRAY[1][1]), LOADED_PNG_LEVELS),
+    [_hex_rgb(CLAMPED), _hex_rgb(LOAD)]])).astype(np.uint8).ravel().tolist()
 
 
 def designs_grid(designs: np.ndarray, cols: int = 8, titles: list[str] | None = None,

@@ -47,15 +47,7 @@ def _simp(row: int, angle: float, volfrac: float, _on_iteration=None) -> topopt.
 
 def _figure(image: np.ndarray, row: int, angle: float, title: str) -> go.Figure:
     """A design (or densities) with the clamped edge and the load drawn as an arrow ending at its node."""
-    fig = figures.design_image(image, title=title)
-    a = np.deg2rad(angle)
-    x, y = 49.5, row - 0.5  # the load node, in the image's pixel coordinates
-    fig.add_annotation(x=x, y=y, ax=x - ARROW * np.sin(a), ay=y - ARROW * np.cos(a), xref="x", yref="y",
-                       axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=3, arrowcolor="#dc2626",
-                       text="")
-    fig.add_shape(type="line", x0=-0.5, x1=-0.5, y0=-0.5, y1=49.5, line=dict(color="#2563eb", width=6))
-    fig.update_xaxes(range=[-2, 50 + ARROW])
-    fig.update_yaxes(range=[50 + ARROW / 2, -2 - ARROW / 2])
+    fig = figures.loaded_design_image(image, row, angle, title, arrow=ARROW)
     fig.update_layout(height=260, margin=dict(l=4, r=4, t=36, b=4), title_font_size=13)
     return fig
 
@@ -79,22 +71,29 @@ def _new_draw() -> None:
 
 
 def _simp_live(slot, row: int, angle: float, volfrac: float) -> topopt.SimpResult:
-    """Draw SIMP's states in ``slot`` as one solve passes them (one every FRAME_INTERVAL at most), then its
-    design; a case solved before comes from the cache, at once."""
+    """Draw SIMP's states in ``slot`` as one solve passes them (the first at once, then one every FRAME_INTERVAL
+    at most), then its design; a case solved before comes from the cache, at once."""
     # The frames are drawn in the page's own context: drawn from inside the cached function, Streamlit would
     # record them to replay on a cache hit, and fail there (``slot`` is made outside the function).
-    page_context, shown = contextvars.copy_context(), time.perf_counter()
+    page_context, shown = contextvars.copy_context(), -FRAME_INTERVAL
 
     def show(iteration: int, densities: np.ndarray) -> None:
         nonlocal shown
         if time.perf_counter() - shown >= FRAME_INTERVAL:
-            figure = _figure(densities, row, angle, T("design_simp_iter", it=iteration))
-            page_context.run(slot.plotly_chart, figure, **PLOT)
+            page_context.run(_picture, slot, densities, row, angle, T("design_simp_iter", it=iteration))
             shown = time.perf_counter()
 
     result = _simp(row, angle, volfrac, show)
-    slot.plotly_chart(_figure(result.design, row, angle, T("design_simp_done", it=result.iterations)), **PLOT)
+    _picture(slot, result.design, row, angle, T("design_simp_done", it=result.iterations))
     return result
+
+
+def _picture(slot, image: np.ndarray, row: int, angle: float, caption: str) -> None:
+    """SIMP's densities or design in ``slot``, as G's designs are drawn, but an image and not a chart: the
+    browser swaps an image's source in place, where it draws each chart anew, the slot blank meanwhile (a
+    quarter to a third of the time during a solve, on a loaded 2-core server); a data URI is drawn at once.
+    The design too: the frames give way to it with nothing remounted, moved or blank."""
+    slot.image(figures.loaded_design_png(image, row, angle, arrow=ARROW), caption=caption, width="stretch")
 
 
 def _ce(error: float) -> str:
@@ -131,23 +130,24 @@ def page() -> None:
     st.title(T("design_title"))
     st.caption(T("design_intro"))
     row, angle, volfrac, n, seed = _controls()
+    notice = st.empty()  # always there: a warning coming or going moves nothing below, which would be drawn anew
     if not specification.in_trained_ranges(row, angle, volfrac):
-        st.warning(T("design_out_of_range", rows=f"{FAMILY.row_min}–{FAMILY.row_max}",
-                     angle=f"±{FAMILY.angle_max_deg:.0f}°",
-                     volume=f"{N(FAMILY.volfrac_min, '.2f')}–{N(FAMILY.volfrac_max, '.2f')}"),
-                   icon=":material/warning:")
+        notice.warning(T("design_out_of_range", rows=f"{FAMILY.row_min}–{FAMILY.row_max}",
+                         angle=f"±{FAMILY.angle_max_deg:.0f}°",
+                         volume=f"{N(FAMILY.volfrac_min, '.2f')}–{N(FAMILY.volfrac_max, '.2f')}"),
+                       icon=":material/warning:")
     left, right = st.columns([3, 1])
     left.subheader(T("design_generated"))
     left.button(T("design_redraw"), key="design_redraw", help=T("help_design_redraw"), on_click=_new_draw)
     right.subheader(T("design_simp"))
-    slot = right.empty()
     designs, compliances = _generated(row, angle, volfrac, n, seed)
     grid, captions = left.columns(min(n, 4)), []
     for i, d in enumerate(designs):
         box = grid[i % len(grid)].container()
         box.plotly_chart(_figure(d, row, angle, f"G #{i + 1} · {N(d.mean(), '.0%')}"), key=f"design_g_{i}", **PLOT)
         captions.append(box.empty())
-    simp_caption = right.empty()
+    # made only now: till then SIMP's column shows the last case's answer, where an empty slot shows nothing
+    slot, simp_caption = right.empty(), right.empty()
     started = time.perf_counter()
     simp = _simp_live(slot, row, angle, volfrac)
     simp_caption.caption(T("design_simp_caption", c=N(simp.compliance, ".1f"), vf=N(simp.design.mean(), ".0%"),
