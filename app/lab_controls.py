@@ -18,7 +18,7 @@ from mechgan.config import PARAMS, TrainConfig
 
 from app import share
 from app.save_box import save_box
-from app.state import T, kept, labeller, lang, number_format
+from app.state import T, kept, labeller, lang, language_visit, number_format
 from app.worker import Snapshot, Worker
 
 STEP_WAIT_S = 10.0
@@ -92,11 +92,10 @@ def _inactive(name: str, run: str) -> str | None:
 
 def _bound(name: str, run: Run, key: str) -> dict:
     """The widget's value, key and help: bound to the kept value, or, for a control that does nothing for
-    the run's other settings, only showing it.  A disabled widget bound to the kept value broke the others:
-    drawn again after a language switch, it made the browser send every slider back at its first step."""
+    the run's other settings, only showing it (a student cannot change it, so nothing is kept from it)."""
     inactive = _inactive(name, run.name)
     if inactive:
-        return dict(help=T(inactive), value=st.session_state[key], key=f"_inactive_{key}_{lang()}", disabled=True)
+        return dict(help=T(inactive), value=st.session_state[key], key=f"_inactive_{key}_{language_visit()}", disabled=True)
     live = (_on_live_change, (run.worker, key, name)) if PARAMS[name].live else ()
     return dict(help=T(f"help_{name}"), disabled=False, **kept(key, st.session_state[key], *live))
 

@@ -111,10 +111,11 @@ def kept(store: str, default: Any, on_change: Callable | None = None, args: tupl
     is no option any more and comes back as the widget's value.  So the value
     lives under ``store``, a key no widget owns, and the widget's own key names
     the language: a switch draws a fresh widget from the stored value.
+    A language seen before gets new widget keys too (:func:`language_visit`).
     """
     ss = st.session_state
     ss.setdefault(store, default)
-    key = f"_widget_{store}_{lang()}"
+    key = f"_widget_{store}_{language_visit()}"
     if key not in ss or ss[key] != ss[store]:  # only then: a value set from here is sent to the browser,
         ss[key] = ss[store]                     # which would undo a pick the student makes meanwhile
 
@@ -124,6 +125,22 @@ def kept(store: str, default: Any, on_change: Callable | None = None, args: tupl
             on_change(*args)
 
     return {"key": key, "on_change": keep}
+
+
+def language_visit() -> str:
+    """The session's language, plus which visit of it this is after the first ("fr", then "en", then "fr-2").
+
+    Widgets are keyed by it: back in a language seen before, a widget of the same key has the same id,
+    and the browser, which dropped its state while the other language showed, sent it back at its first
+    option (every slider of the sidebar at its first step, the view selector empty), over the kept value.
+    """
+    ss, now = st.session_state, lang()
+    if ss.get("_language_now") != now:
+        ss["_language_now"] = now
+        visits = ss.setdefault("_language_visits", {})
+        visits[now] = visits.get(now, 0) + 1
+    visit = ss["_language_visits"][now]
+    return now if visit == 1 else f"{now}-{visit}"
 
 
 def default_config() -> TrainConfig:
