@@ -33,12 +33,13 @@ def conditional_lesson(page, screenshots, server: str, runs_root) -> None:
     wait_for(lambda: is_on(s), 30, "the switch to be on")
     page.get_by_text(s.t("needs_reset", fields=s.t("ctl_conditional"))[:40]).first.wait_for(timeout=30_000)
     button(page, s.t("reset")).click()
-    wait_for(lambda: s.status() == s.t("state_paused") and s.iteration() == 0
-             and page.get_by_text(s.t("needs_reset", fields="")[:12]).count() == 0, 120, "the conditional run")
+    # built: the untrained G's samples, a row a load case, each labelled with it (the old run was paused at
+    # iteration 0 too, so the status alone cannot tell; a Play pressed before the rebuild was lost in CI)
+    for row, _, _ in FIXED_CASES:
+        page.get_by_text(f"Charge à la ligne {row}", exact=True).first.wait_for(timeout=120_000)
+    wait_for(lambda: s.status() == s.t("state_paused"), 60, "the conditional run to be ready")
     button(page, s.t("play")).click()
     s.keeps_training("the conditional run")
-    for row, _, _ in FIXED_CASES:  # a row of samples a load case, each labelled with it
-        page.get_by_text(f"Charge à la ligne {row}", exact=True).first.wait_for(timeout=60_000)
     s.sees_no_error("conditional, training")
     s.reads_only_french("conditional-samples")
 
