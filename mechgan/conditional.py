@@ -246,7 +246,8 @@ class Retrieval:
 # ------------------------------------------------------------------ evaluation
 
 @lru_cache(maxsize=4)
-def _test_cases(limit: int) -> physics_metrics.Cases:
+def _test_cases(limit: int | None) -> physics_metrics.Cases:
+    """The first ``limit`` held-out test cases (all for None), with their SIMP answers."""
     s = shipped_split()
     return physics_metrics.Cases.of(s.dataset, s.test[:limit])
 
@@ -262,9 +263,8 @@ def live_physics(trainer: ConditionalTrainer, n: int = physics_metrics.LIVE_CASE
 
 def evaluation_sets(limit: int | None = None) -> dict[str, "physics_metrics.Cases"]:
     """The held-out test cases and the out-of-distribution cases (the first ``limit`` of each)."""
-    s = shipped_split()
-    return {"test": physics_metrics.Cases.of(s.dataset, s.test[:limit]),
-            "ood": physics_metrics.Cases.of(load_ood(), np.arange(len(load_ood()))[:limit])}
+    ood = load_ood()
+    return {"test": _test_cases(limit), "ood": physics_metrics.Cases.of(ood, np.arange(len(ood))[:limit])}
 
 
 def physics_table(model: ConditionalGenerator | None, limit: int | None = None, seed: int = 0) -> dict[str, dict]:
