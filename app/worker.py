@@ -21,18 +21,21 @@ import numpy as np
 
 from mechgan.config import LIVE_FIELDS, TrainConfig
 
+from app.pairing import Pair
+
 log = logging.getLogger(__name__)
 
 HISTORY_SHOWN = 600  # records sent to the charts at each refresh (older ones are thinned)
 TIMELINE_MAX = 120  # sample grids kept for the timeline slider
 PUBLISH_EVERY_S = 0.1
+PAIR_WAIT_S = 0.1  # a run held by its partner still answers commands this often
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """Everything a page shows about one run, copied out of the worker."""
 
-    state: str = "building"  # building | paused | compiling | waiting | playing | diverged | error | freed
+    state: str = "building"  # building | paused | compiling | waiting | partner | playing | diverged | error | freed
     message: str = ""  # status or error text for the student
     iteration: int = 0
     steps_per_s: float = 0.0
@@ -111,7 +114,8 @@ class Worker(threading.Thread):
         self._position = 0  # place in the scheduler's queue, 0 when training
         self._compiled = False  # the training step traced (see _compile)
         self._error = ""  # set by a failure, cleared by Reset
-        self._partner: Worker | None = None  # see pair()
+        self._pair: Pair | None = None  # see pair()
+        self._held = False  # the last training turn waited for the partner
 
     # ------------------------------------------------------------ UI side
     def send(self, command: str, *args: Any) -> int:
@@ -173,6 +177,7 @@ class Worker(threading.Thread):
         self._build(self._config)
 
     def _tick(self) -> None:
+        self._follow_pair()
         if self._playing and self._trainer is not None:
             self._train_when_allowed()
         self._refresh_views()
@@ -235,14 +240,12 @@ class Worker(threading.Thread):
         if command == "stop":
             self._stopping = True
         elif command == "reset":
+            self._pause_pair()
             self._build(*args)
         elif self._trainer is None:
             return
         elif command == "play":
-            self._playing = self._trainer.status == "ok" and not self._error
-            self._last_seen = time.monotonic()
-            self._update(state="playing" if self._playing else self._snapshot.state, message="",
-                         applied=self._applied)
+            self._play()
         elif command == "pause":
             self._pause("")
         elif command == "set":
@@ -283,7 +286,18 @@ class Worker(threading.Thread):
             self._update(detail=result)
         self._after_steps()
 
-    def _pause(self, message: str) -> None:
+    def _play(self) -> None:
+        if self._pair is not None:
+            self._pair.playing = True
+        self._playing = self._trainer.status == "ok" and not self._error
+        self._last_seen = time.monotonic()
+        self._update(state="playing" if self._playing else self._snapshot.state, message="", applied=self._applied)
+
+    def _pause(self, message: str, pair: bool = True) -> None:
+        """Stop training; ``pair``: the partner too (a student's Pause, a step, an idle page; not a
+        divergence, after which the partner trains on alone)."""
+        if pair:
+            self._pause_pair()
         self._playing = False
         self._position = 0
         self._scheduler.release(self.key)
@@ -298,33 +312,49 @@ class Worker(threading.Thread):
             self._pause("idle")
         return False
 
+    # ------------------------------------------------------------ compare mode (app.pairing)
     def pair(self, partner: "Worker | None") -> None:
-        """Train in turn with ``partner`` (the Lab's compare mode): while both play, neither runs ahead
-        of the other by more than one iteration, so the two runs' curves cover the same iterations."""
-        self._partner = partner
+        """Train in step with ``partner`` (the Lab's compare mode; None ends it): see :mod:`app.pairing`.
+        A new pair plays if either run plays, so a run B started while A plays trains at once."""
+        if partner is None:
+            self._pair = None
+            return
+        current = self._pair
+        if current is None or current is not partner._pair or partner not in current.members:
+            self._pair = partner._pair = Pair(self, partner, self._playing or partner._playing)
 
-    def training_at(self) -> int | None:
-        """The iteration this run trains at now, None unless it plays with a training slot."""
+    def pair_iteration(self, pair: Pair) -> int | None:
+        """The iteration this run steps from next, for its ``pair``: -1 while it is built, None when it
+        cannot train (stopped, failed, diverged, or not in ``pair`` any more) and holds nobody back."""
         trainer = self._trainer
-        return trainer.iteration if self._playing and not self._position and trainer is not None else None
+        if self._pair is not pair or self._stopping or self._error or not self.is_alive():
+            return None
+        if trainer is None:
+            return -1
+        return trainer.iteration if trainer.status == "ok" else None
 
-    def _ahead_of_partner(self) -> bool:
-        partner = self._partner
-        if partner is None or not partner.is_alive():
-            return False
-        other = partner.training_at()
-        return other is not None and other < self._trainer.iteration
+    def _pause_pair(self) -> None:
+        if self._pair is not None:
+            self._pair.playing = False
+
+    def _follow_pair(self) -> None:
+        """Play and Pause act on both runs of a pair: take up the pair's state."""
+        pair = self._pair
+        if pair is None or self._trainer is None or pair.playing == self._playing:
+            return
+        if not pair.playing:
+            self._pause("")
+        elif self._trainer.status == "ok" and not self._error:
+            self._play()
 
     def _train_when_allowed(self) -> None:
         if not self._compiled:
             self._compile()
-        if self._ahead_of_partner():
-            try:  # let the partner catch up, but keep answering commands
-                self._apply(self._commands.get(timeout=0.02))
-            except queue.Empty:
-                pass
-            return
-        self._position = self._scheduler.request(self.key)
+        pair = self._pair
+        self._held = pair is not None and not pair.wait_turn(self, self._trainer.iteration, PAIR_WAIT_S)
+        if self._held:
+            return  # the partner is behind: views and commands go on meanwhile
+        self._position = self._scheduler.request(self.key, pair.key if pair is not None else None)
         if self._position:
             self._publish()
             try:  # wait for a slot, but keep answering commands
@@ -334,6 +364,8 @@ class Worker(threading.Thread):
             return
         self._trainer.step()
         self._weights += 1
+        if pair is not None:
+            pair.stepped()
         self._after_steps()
 
     def _compile(self) -> None:
@@ -353,7 +385,7 @@ class Worker(threading.Thread):
         while len(self._rate) > 2 and now - self._rate[0][0] > 3.0:
             self._rate.pop(0)
         if t.status != "ok":
-            self._pause("")
+            self._pause("", pair=False)
 
     def _refresh_views(self) -> None:
         """Recompute views older than the weights: at once when paused, on their budget while playing."""
@@ -413,12 +445,17 @@ class Worker(threading.Thread):
         elif t.status != "ok":
             state, message = "diverged", t.status_message
         elif self._playing:
-            state, message = ("waiting" if self._position else "playing"), ""
+            state, message = ("waiting" if self._position else "partner" if self._waits_for_partner()
+                              else "playing"), ""
         else:
             state = "paused"
         self._update(state=state, message=message, iteration=t.iteration,
                      steps_per_s=self._steps_per_s(), history=_stride(tuple(t.history), HISTORY_SHOWN),
                      queue_position=self._position if self._playing else 0, applied=self._applied)
+
+    def _waits_for_partner(self) -> bool:
+        pair = self._pair
+        return self._held and pair is not None and pair.lagging(self, self._trainer.iteration)
 
     def _steps_per_s(self) -> float:
         if len(self._rate) < 2 or not self._playing:

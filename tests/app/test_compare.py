@@ -2,6 +2,8 @@
 the shipped trained run continues in the Lab with its settings in the controls."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from mechgan.config import TrainConfig
@@ -25,27 +27,106 @@ def registry():
     reg.shutdown(30)
 
 
-def test_paired_runs_train_in_turn(registry):
-    a, _ = registry.worker("a", SMALL)
-    b, _ = registry.worker("a/B", SMALL.with_changes(lr_g=5e-2, lr_d=5e-2))
+def built(registry, key: str, config: TrainConfig = SMALL):
+    w, _ = registry.worker(key, config)
+    w.wait_until(lambda s: s.state == "paused", 300)
+    return w
+
+
+class Steps:
+    """Records, at every training step of either run, both runs' iterations read from their trainers
+    (not from the snapshots, which lag): the pair's guarantee is checked at each of them."""
+
+    def __init__(self, monkeypatch, a, b, slow_b: float = 0.0) -> None:
+        self.points: list[tuple[str, int, int]] = []  # (who stepped, iteration of A, iteration of B)
+        self.a, self.b = a, b
+        for name, w in (("A", a), ("B", b)):
+            monkeypatch.setattr(w._trainer, "step", self._recorded(name, w._trainer.step, slow_b * (name == "B")))
+
+    def _recorded(self, name, step, delay):
+        def recorded():
+            time.sleep(delay)  # a slower partner: the other must wait, not run ahead
+            out = step()
+            self.points.append((name, self.a._trainer.iteration, self.b._trainer.iteration))
+            return out
+        return recorded
+
+    def gaps(self, since: int = 0) -> list[int]:
+        return [abs(a - b) for _, a, b in self.points[since:]]
+
+    def steps_of(self, name: str) -> int:
+        return sum(who == name for who, _, _ in self.points)
+
+
+def test_paired_runs_train_in_step_whatever_one_of_them_does(registry, monkeypatch):
+    """B steps slowly and refreshes its views slowly; B alone is paused, then A alone is played: at every
+    step of either run they are at most one iteration apart, and Play and Pause act on both."""
+    a, b = built(registry, "a"), built(registry, "a/B", SMALL.with_changes(lr_g=5e-2, lr_d=5e-2))
     a.pair(b)
     b.pair(a)
-    for w in (a, b):
-        w.wait_until(lambda s: s.state == "paused", 120)
+    steps = Steps(monkeypatch, a, b, slow_b=0.03)
+    refresh = b._refresh_views
+    monkeypatch.setattr(b, "_refresh_views", lambda: (time.sleep(0.05), refresh()))
     for w in (a, b):
         w.send("play")
-    gaps = []
+    a.wait_until(lambda s: s.iteration >= 30, 300)
+    b.wait_applied(b.send("pause"), 30)  # B's Pause pauses A too
+    a.wait_until(lambda s: s.state == "paused", 30)
+    held = len(steps.points)
+    a.wait_applied(a.send("play"), 30)  # A's Play plays B too
+    b.wait_until(lambda s: s.iteration >= 45, 300)
+    a.wait_applied(a.send("pause"), 30)
+    b.wait_until(lambda s: s.state == "paused", 30)
+    assert steps.steps_of("A") >= 45 and steps.steps_of("B") >= 45
+    assert max(steps.gaps()) <= 1, steps.points
+    assert held < len(steps.points)  # trained again after the pause
+    paused = a._trainer.iteration, b._trainer.iteration
+    assert abs(paused[0] - paused[1]) <= 1
 
-    def far_enough(snap) -> bool:
-        gaps.append(abs(snap.iteration - b.snapshot().iteration))
-        return snap.iteration >= 30
 
-    a.wait_until(far_enough, 300)
+def test_compare_mode_entered_while_a_plays_starts_b_and_a_waits_for_it(registry, monkeypatch):
+    """Run B, paired while A trains, plays without a Play of its own and catches up: A takes no step
+    while B is behind, and from then on they train in step."""
+    a = built(registry, "a")
+    a.send("play")
+    a.wait_until(lambda s: s.iteration >= 10, 300)
+    b, _ = registry.worker("a/B", SMALL)
+    a.pair(b)
+    b.pair(a)
+    paired_at = a._trainer.iteration
+    b.wait_until(lambda s: s.state != "building", 300)
+    steps = Steps(monkeypatch, a, b)
+    at_pairing = a._trainer.iteration
+    assert paired_at <= at_pairing <= paired_at + 1  # A held while B was built (one step it was taking)
+    assert at_pairing >= 10 and b._trainer.iteration == 0  # B starts afresh
+    b.wait_until(lambda s: s.iteration >= at_pairing + 15, 300)
     for w in (a, b):
         w.wait_applied(w.send("pause"), 30)
-    assert a.snapshot().iteration >= 30 and b.snapshot().iteration >= 25
-    # a published snapshot lags its run by at most 0.1 s: neither run gets far ahead of the other
-    assert max(gaps) <= 3, gaps
+    assert steps.steps_of("B") >= at_pairing + 15
+    assert all(a_at <= b_at + 1 for who, a_at, b_at in steps.points if who == "A"), steps.points
+    caught_up = next(i for i, (_, a_at, b_at) in enumerate(steps.points) if b_at >= a_at)
+    assert max(steps.gaps(caught_up)) <= 1, steps.points
+    assert steps.steps_of("A") >= 10  # and A trains on with it
+
+
+def test_a_partner_that_fails_or_stops_holds_nobody_back(registry, monkeypatch):
+    a, b = built(registry, "a"), built(registry, "a/B")
+    a.pair(b)
+    b.pair(a)
+
+    def failing_step():
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(b._trainer, "step", failing_step)
+    for w in (a, b):
+        w.send("play")
+    assert b.wait_until(lambda s: s.state == "error", 300).iteration == 0
+    a.wait_until(lambda s: s.iteration >= 5 and s.state == "playing", 300)  # A trains on alone
+    b.send("stop")
+    b.join(30)
+    reached = a._trainer.iteration
+    a.wait_until(lambda s: s.iteration >= reached + 3, 300)  # and once B is closed
+    a.wait_applied(a.send("pause"), 30)
 
 
 def test_start_from_the_pretrained_run(lab):

@@ -35,7 +35,7 @@ def test_dynamic_keys_exist():
     keys = [f"choice_{c}" for c in (*ARCHITECTURES, *LOSSES, *OPTIMIZERS)]
     keys += [f"ctl_{n}" for n in lab_controls.CONTROLS] + [f"help_{n}" for n in lab_controls.CONTROLS]
     keys += [f"view_{v}" for v in lab_views.VIEWS] + [f"loss_note_{loss}" for loss in LOSSES]
-    keys += [f"state_{s}" for s in ("building", "paused", "playing", "waiting", "diverged", "error", "freed")]
+    keys += [f"state_{s}" for s in ("building", "paused", "playing", "waiting", "partner", "diverged", "error", "freed")]
     keys += [f"health_{k}" for k in health.ORDER] + [f"advice_{a}" for a in health.ADVICE]
     keys += ["step", "step_d", "step_g", "help_step", "help_step_d", "help_step_g"]
     assert sorted(k for k in keys if k not in TEXTS) == []
