@@ -17,6 +17,8 @@ from app import lab_views, live_charts
 from app.state import T
 from app.worker import Snapshot
 
+SAMPLE_COLS = 4  # tiles a row in each half of the page: at 8, a D score was ~6 px high at 1366x768
+
 
 def differences(configs: dict[str, TrainConfig]) -> dict[str, str]:
     """Each run's label with what sets it apart, e.g. {"A": "A · lr_g 5e-2, lr_d 5e-2", ...}."""
@@ -50,4 +52,4 @@ def show(snaps: dict[str, Snapshot], views) -> None:
             column.info(T("no_samples_yet"))
             continue
         column.markdown(f"**{name}** · {T('fig_samples', iteration=snap.sample_iteration)}")
-        column.image(tf_fig.sample_png(snap.samples, snap.sample_scores), width="stretch")
+        column.image(tf_fig.sample_png(snap.samples, snap.sample_scores, cols=SAMPLE_COLS), width="stretch")

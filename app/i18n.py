@@ -218,7 +218,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "state_paused": ("paused", "en pause"),
     "state_playing": ("training", "entraînement"),
     "state_waiting": ("waiting, position {position}", "en attente, position {position}"),
-    "state_partner": ("waiting for the other run", "attend l'autre entraînement"),
+    "state_partner": ("waiting for the other", "attend l'autre"),  # compare mode: the other run is behind
     "state_diverged": ("diverged", "divergé"),
     "state_error": ("error", "erreur"),
     "state_freed": ("closed", "fermé"),

@@ -67,9 +67,10 @@ class Scheduler:
             self._promote()
 
     def counts(self) -> tuple[int, int]:
-        """(slots training now, slots waiting)."""
+        """(runs training now, runs waiting): a pair's two runs count as two."""
         with self._lock:
-            return len(self._running), len(self._waiting)
+            slots = list(self._slot_of.values())
+            return sum(s in self._running for s in slots), sum(s in self._waiting for s in slots)
 
     def _leave(self, key: str) -> None:
         slot = self._slot_of.pop(key, None)

@@ -142,21 +142,36 @@ def test_start_from_the_pretrained_run(lab):
     wait_until(lab, lambda at: worker_of(at).snapshot().iteration == 3001, 120, "a step after the pretrained run")
 
 
-def test_compare_mode_in_the_lab_builds_b_from_a_copy():
+def test_compare_mode_turned_on_while_a_plays_builds_b_from_a_copy_and_plays_both():
+    """Issue 18.11: B stayed paused at iteration 0 while A trained on; Play drives both however the mode
+    was entered."""
     at = new_app()
     wait_until(at, ready, 300, "the worker to build")
+    a = worker_of(at)
+    at.button(key="btn_play").click().run()
+    a.wait_until(lambda s: s.iteration >= 3, 300)
     at.toggle(key="_widget_compare_en").set_value(True).run()
     b = None
     try:
-        wait_until(at, lambda a: (b := _b(a)) is not None and b.snapshot().state == "paused", 300, "run B")
+        wait_until(at, lambda x: (b := _b(x)) is not None and b.snapshot().state != "building", 300, "run B")
         b = _b(at)
-        assert b.snapshot().config == worker_of(at).snapshot().config  # same seed: same weights and noise
-        assert not at.exception
+        assert b.snapshot().config == a.snapshot().config  # same seed: same weights and noise
+        toggled_at = a.snapshot().iteration
+        # no Play pressed for B: it trains, catches up with A, and they go on in step
+        wait_until(at, lambda x: b.snapshot().iteration >= toggled_at + 5, 300, "run B to train")
+        statuses = [m.value for m in at.metric if m.label == "Status"]
+        assert len(statuses) == 2 and "paused" not in statuses and not at.exception, statuses
+        at.button(key="btn_play").click().run()  # Pause
+        wait_until(at, lambda x: {a.snapshot().state, b.snapshot().state} == {"paused"}, 60, "both to pause")
+        assert abs(a.snapshot().iteration - b.snapshot().iteration) <= 1
         at.toggle(key="_widget_compare_en").set_value(False).run()
         b.join(30)
         assert not b.is_alive()  # leaving the compare mode frees run B
+        at.button(key="btn_play").click().run()
+        reached = a.snapshot().iteration
+        a.wait_until(lambda s: s.iteration >= reached + 3, 300)  # and A trains alone
     finally:
-        for w in (worker_of(at), b):
+        for w in (a, b):
             if w is not None and w.is_alive():
                 w.send("stop")
                 w.join(30)

@@ -39,13 +39,13 @@ def test_a_pair_shares_one_slot_and_keeps_it_while_one_of_its_runs_trains():
     s = Scheduler(max_running=1, clock=Clock())
     assert s.request("x") == 0
     assert s.request("a", "a|b") == 1 and s.request("b", "a|b") == 1  # one place in the queue for both
-    assert s.counts() == (1, 1)
+    assert s.counts() == (1, 2)
     s.release("x")
     assert s.request("b", "a|b") == 0 and s.request("a", "a|b") == 0
     s.release("b")  # b stops (diverged): a trains on in the pair's slot
     assert s.request("x") == 1 and s.request("a", "a|b") == 0
     s.release("a")
-    assert s.counts() == (1, 0) and s.request("x") == 0
+    assert s.counts() == (1, 0) and s.request("x") == 0  # x, queued, had the slot at once
 
 
 def test_a_run_that_leaves_its_pair_gives_the_pair_slot_back():
