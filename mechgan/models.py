@@ -5,9 +5,12 @@ turns it into a :class:`Weights` dict (name -> ``tf.Variable``) and
 ``generator`` / ``discriminator`` run it.  The same descriptions give the
 layer tables the app shows, so the table can never disagree with the model.
 
-* ``"tutorial"``: the TensorFlow DCGAN tutorial, unchanged: 28x28 images,
-  transposed convolutions.  Designs are resized to 28x28 for its
-  discriminator and its samples are resized back to 50x50 for display.
+* ``"tutorial"``: the TensorFlow DCGAN tutorial's layers, widths and LeakyReLU
+  slope (0.3): 28x28 images, transposed convolutions.  One change: BatchNorm's
+  momentum is 0.9 where Keras's default is 0.99 (see :class:`BatchNorm`).
+  Designs are resized to 28x28 for its discriminator and its samples are
+  resized back to 50x50 for display.  tests/test_models.py checks it against
+  the tutorial's Keras models, layer for layer.
 * ``"nf"``: width set by ``nf``, 50x50 natively.  The generator upsamples then
   convolves (resize-convolutions: no checkerboard, fewer floating specks) and
   the discriminator is spectrally normalized (a smooth critic, so both
@@ -104,7 +107,10 @@ class ConvTranspose:
 
 @dataclass(frozen=True)
 class BatchNorm:
-    """Batch statistics while training (moving averages updated), moving averages otherwise."""
+    """Batch statistics while training (moving averages updated), moving averages otherwise: Keras's
+    BatchNormalization, with momentum 0.9 for its 0.99 because the lab draws its samples in inference
+    mode, and at 0.99 the moving averages would still carry their initial 0 and 1 after the few hundred
+    iterations of a lab session (0.99**300 ~ 5 %; 0.9 forgets them in ~30)."""
 
     name: str
     momentum: float = 0.9

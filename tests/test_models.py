@@ -109,3 +109,54 @@ def test_unknown_architecture_is_named():
         initialize_weights_generator(4, 8, architecture="resnet")
     with pytest.raises(ValueError, match="architecture"):
         layer_table("resnet")
+
+
+def _keras_tutorial(latent_dim: int):
+    """The TensorFlow DCGAN tutorial's two models, as it writes them, BatchNorm momentum excepted (0.9)."""
+    import keras
+    from keras import layers
+
+    bn = lambda: layers.BatchNormalization(momentum=0.9)  # noqa: E731
+    g = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 256, use_bias=False), bn(), layers.LeakyReLU(0.3), layers.Reshape((7, 7, 256)),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False), bn(), layers.LeakyReLU(0.3),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False), bn(), layers.LeakyReLU(0.3),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh")])
+    d = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(64, 5, strides=2, padding="same"), layers.LeakyReLU(0.3), layers.Dropout(0.3),
+        layers.Conv2D(128, 5, strides=2, padding="same"), layers.LeakyReLU(0.3), layers.Dropout(0.3),
+        layers.Flatten(), layers.Dense(1)])
+    return g, d
+
+
+def _copy_into(model, weights) -> None:
+    """Our variables, in layer order, into the Keras model (the same shapes, the same meaning)."""
+    ours = [v.numpy() for v in weights.values()]
+    theirs = model.weights
+    assert [tuple(v.shape) for v in theirs] == [a.shape for a in ours]
+    for variable, array in zip(theirs, ours):
+        variable.assign(array)
+
+
+def test_the_tutorial_networks_compute_what_keras_computes():
+    """Layer for layer the tutorial's (Dense, Conv2D, Conv2DTranspose, BatchNormalization, LeakyReLU 0.3,
+    tanh): the same outputs for the same weights, and BatchNorm's moving statistics updated alike."""
+    latent = 16
+    wg = initialize_weights_generator(latent_dim=latent, architecture="tutorial", seed=1)
+    wd = initialize_weights_discriminator(architecture="tutorial", seed=2)
+    kg, kd = _keras_tutorial(latent)
+    _copy_into(kg, wg)
+    _copy_into(kd, wd)
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(8, latent)).astype(np.float32)
+    for training in (True, False):  # batch statistics (the moving ones updated), then the moving ones
+        np.testing.assert_allclose(generator(noise, wg, training=training), kg(noise, training=training),
+                                   rtol=1e-4, atol=1e-5)
+    moving = [v.numpy() for v in kg.weights if "moving" in v.path]
+    assert len(moving) == 6
+    for ours, theirs in zip([wg[k].numpy() for k in wg if "moving" in k], moving):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    images = rng.uniform(-1, 1, size=(8, 28, 28, 1)).astype(np.float32)
+    np.testing.assert_allclose(discriminator(images, wd), kd(images, training=False), rtol=1e-4, atol=1e-5)
