@@ -65,10 +65,14 @@ class DesignSet:
         return LoadCase(int(self.load_row[i]), float(self.load_angle_deg[i]))
 
 
-@lru_cache(maxsize=4)
 def load_dataset(path: str | Path = DATASET_PATH) -> DesignSet:
-    """The dataset file, unpacked once per process and shared read-only."""
-    with np.load(Path(path), allow_pickle=False) as z:
+    """The dataset file, unpacked once per process however its path is spelled, and shared read-only."""
+    return _unpack(Path(path).resolve())
+
+
+@lru_cache(maxsize=4)
+def _unpack(path: Path) -> DesignSet:
+    with np.load(path, allow_pickle=False) as z:
         n = len(z["bits"])
         designs = np.unpackbits(z["bits"], axis=1)[:, : SIZE * SIZE].reshape(n, SIZE, SIZE)
         arrays = {k: z[k] for k in ("load_row", "load_angle_deg", "volfrac_target",

@@ -190,7 +190,8 @@ def test_history_is_bounded(designs, monkeypatch):
     t = Trainer(SMALL, designs)
     t.run(5)
     assert [r["iteration"] for r in t.history] == [3, 4, 5]
-    assert t.history[-1]["seconds"] > t.history[0]["seconds"]
+    seconds = [r["seconds"] for r in t.history]  # training time so far: it never goes back
+    assert seconds == sorted(seconds) and seconds[0] >= 0
 
 
 @pytest.mark.usefixtures("eager")
