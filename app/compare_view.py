@@ -2,7 +2,7 @@
 
 Neither GAN Lab, the TensorFlow tutorial nor Playground has it: handout
 question 1 asks to compare "both rates large" with "both small", and with two
-runs from the same seed and noise, trained in turn, the difference is the
+runs from the same seed and noise, trained in step, the difference is the
 student's change alone.  Each run keeps its own header and health messages;
 their curves share a chart (a colour per run) and their samples sit side by side.
 """
