@@ -58,7 +58,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "Play, Step and Reset act on both; they train in step, never more than one iteration apart.",
                      "Entraîne deux modèles côte à côte, avec la même graine et le même bruit : B part d'une "
                      "copie de A ; changez dans B ce que vous voulez comparer (par ex. deux taux grands dans A, "
-                     "deux petits dans B). Lecture, Pas et Réinitialiser agissent sur les deux, qui avancent au même pas (jamais plus d'une itération d'écart)."),
+                     "deux petits dans B). Lecture, Pas et Réinitialiser agissent sur les deux, qui avancent au "
+                     "même pas (jamais plus d'une itération d'écart)."),
     "edited_run": ("Settings of run", "Réglages de l'entraînement"),
     "help_edited_run": ("The sidebar shows and changes the settings of this run.",
                         "La barre latérale montre et modifie les réglages de cet entraînement."),
