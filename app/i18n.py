@@ -206,9 +206,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "(page Données)."),
     "msg_idle": ("Paused because this tab stopped refreshing. Press Play to go on.",
                  "En pause car cet onglet ne se rafraîchissait plus. Appuyez sur Lecture pour continuer."),
-    "worker_error": ("Training stopped with an error: {error}. Change a setting and press Reset.",
-                     "L'entraînement s'est arrêté sur une erreur : {error}. Changez un réglage et "
-                     "réinitialisez."),
+    "worker_error": ("Training stopped on an unexpected error ({error}), kept in the server's log for your "
+                     "teacher. Press Reset to start this run again.",
+                     "L'entraînement s'est arrêté sur une erreur inattendue ({error}), notée dans le journal du "
+                     "serveur pour votre enseignant. Réinitialisez pour relancer cet entraînement."),
     # ---------------------------------------------------------------- lab: header and status
     "iteration": ("Iteration", "Itération"),
     "steps_per_s": ("Steps / s", "Pas / s"),
