@@ -519,6 +519,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_confirm_switch": ("Close that run and switch", "Fermer cet entraînement et changer"),
     "btn_cancel_switch": ("Keep that run", "Garder cet entraînement"),
     "upload_error": ("This file cannot be used: {error}", "Ce fichier est inutilisable : {error}"),
+    "upload_images_too_large": ("its images add up to more than {mb} MB once unpacked, more than one upload may "
+                                "give the server to read",
+                                "ses images dépassent {mb} Mo une fois décompressées, plus qu'un envoi ne peut en "
+                                "donner à lire au serveur"),
     "upload_shown": ("Your designs ({name})", "Vos pièces ({name})"),
     "btn_train_on_upload": ("Train on these designs", "Entraîner sur ces pièces"),
     "help_train_on_upload": ("The Lab starts a new run on these designs, for this browser session only.",
