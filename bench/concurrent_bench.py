@@ -4,7 +4,7 @@ The compiled updates are called with Grappler's memory rewrite off
 (``mechgan.updates.call``), which makes concurrent calls safe.  This prints
 the cost of that on steps/s against a direct call (the rewrite on, as
 before), each mode in its own process (a function is optimized once, at its
-first call), alternating rounds so the machine's load falls on both::
+first call), the order swapped every round so a change of the machine's load falls on both::
 
     python bench/concurrent_bench.py [--runs 2] [--steps 30] [--rounds 2] [--batch 32]
 """
@@ -42,6 +42,29 @@ def measure(runs: int, steps: int, batch: int, direct: bool) -> float:
     return runs * steps / (time.perf_counter() - start)
 
 
+def call_overhead_us(calls: int = 3000) -> float:
+    """Microseconds ``updates.call`` adds to one call of a trivial compiled function (best of 5)."""
+    import tensorflow as tf
+
+    from mechgan import updates
+
+    direct = tf.function(lambda x: x + 1.0).get_concrete_function(tf.TensorSpec((), tf.float32))
+    wrapped = tf.function(lambda x: x + 2.0).get_concrete_function(tf.TensorSpec((), tf.float32))
+    x = tf.constant(1.0)
+    direct(x), updates.call(wrapped, x)  # instantiated once each
+
+    def best(action) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(calls):
+                action()
+            times.append((time.perf_counter() - start) / calls)
+        return min(times)
+
+    return 1e6 * (best(lambda: updates.call(wrapped, x)) - best(lambda: direct(x)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
@@ -54,8 +77,8 @@ def main() -> None:
         print(measure(args.runs, args.steps, args.batch, args.mode == "direct"))
         return
     rates: dict[str, list[float]] = {"call": [], "direct": []}
-    for _ in range(args.rounds):
-        for mode in rates:
+    for round_ in range(args.rounds):
+        for mode in ("call", "direct") if round_ % 2 == 0 else ("direct", "call"):  # a load trend hits both
             out = subprocess.run([sys.executable, __file__, "--mode", mode, "--runs", str(args.runs), "--steps",
                                   str(args.steps), "--batch", str(args.batch)], capture_output=True, text=True,
                                  check=True)
@@ -65,6 +88,7 @@ def main() -> None:
           f"updates.call {call:.2f} it/s (all runs), direct call {direct:.2f} it/s; ratio {call / direct:.3f} "
           f"(rounds: call {', '.join(f'{r:.2f}' for r in rates['call'])}; "
           f"direct {', '.join(f'{r:.2f}' for r in rates['direct'])})")
+    print(f"updates.call's own cost: {call_overhead_us():.1f} us a call (an update takes milliseconds)")
 
 
 if __name__ == "__main__":
