@@ -207,9 +207,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "(page Données)."),
     "msg_idle": ("Paused because this tab stopped refreshing. Press Play to go on.",
                  "En pause car cet onglet ne se rafraîchissait plus. Appuyez sur Lecture pour continuer."),
-    "worker_error": ("Training stopped with an error: {error}. Change a setting and press Reset.",
-                     "L'entraînement s'est arrêté sur une erreur : {error}. Changez un réglage et "
-                     "réinitialisez."),
+    "worker_error": ("Training stopped on an unexpected error ({error}), kept in the server's log for your "
+                     "teacher. Press Reset to start this run again.",
+                     "L'entraînement s'est arrêté sur une erreur inattendue ({error}), notée dans le journal du "
+                     "serveur pour votre enseignant. Réinitialisez pour relancer cet entraînement."),
     # ---------------------------------------------------------------- lab: header and status
     "iteration": ("Iteration", "Itération"),
     "steps_per_s": ("Steps / s", "Pas / s"),
@@ -520,6 +521,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_confirm_switch": ("Close that run and switch", "Fermer cet entraînement et changer"),
     "btn_cancel_switch": ("Keep that run", "Garder cet entraînement"),
     "upload_error": ("This file cannot be used: {error}", "Ce fichier est inutilisable : {error}"),
+    "upload_images_too_large": ("its images add up to more than {mb} MB once unpacked, more than one upload may "
+                                "give the server to read",
+                                "ses images dépassent {mb} Mo une fois décompressées, plus qu'un envoi ne peut en "
+                                "donner à lire au serveur"),
     "upload_shown": ("Your designs ({name})", "Vos pièces ({name})"),
     "btn_train_on_upload": ("Train on these designs", "Entraîner sur ces pièces"),
     "help_train_on_upload": ("The Lab starts a new run on these designs, for this browser session only.",

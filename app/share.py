@@ -13,22 +13,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from mechgan.config import DEFAULTS, PARAMS, TrainConfig
+from mechgan.config import SettingError, TrainConfig, parse
 
 from app.i18n import text
 from app.state import T, kept, lang
 
 SHOWN = "shown_controls"
-
-
-def _parse(name: str, raw: str):
-    kind = type(getattr(DEFAULTS, name))
-    if kind is bool:
-        value = {"true": True, "false": False}.get(raw.lower(), raw)  # what _written writes: True / False
-    else:
-        value = kind(float(raw)) if kind is int else kind(raw)
-    PARAMS[name].check(name, value)
-    return value
 
 
 def starting_config(base: TrainConfig, controls: tuple[str, ...]) -> TrainConfig:
@@ -37,8 +27,8 @@ def starting_config(base: TrainConfig, controls: tuple[str, ...]) -> TrainConfig
     for name in controls:
         if name in query:
             try:
-                changes[name] = _parse(name, query[name])
-            except ValueError:
+                changes[name] = parse(name, query[name])  # _written's True / False too
+            except SettingError:
                 wrong.append(name)
     if wrong:
         st.sidebar.warning(T("link_wrong", fields=", ".join(wrong)), icon=":material/link_off:")

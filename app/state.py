@@ -11,7 +11,7 @@ from typing import Any, Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
-from mechgan.config import TrainConfig
+from mechgan.config import SettingError, TrainConfig, parse
 
 from app.i18n import LANGUAGES, number, text
 from app.registry import Registry
@@ -144,15 +144,25 @@ def language_visit() -> str:
 
 
 def default_config() -> TrainConfig:
-    """TrainConfig defaults, with a teacher's class-wide overrides from MECHGAN_DEFAULTS (JSON)."""
-    raw = os.environ.get("MECHGAN_DEFAULTS", "")
-    if not raw:
-        return TrainConfig()
+    """TrainConfig defaults, with a teacher's class-wide overrides from MECHGAN_DEFAULTS (JSON).
+
+    A wrong setting is left at its default and named in the server's log; the others still apply.
+    """
     try:
-        return TrainConfig().with_changes(**json.loads(raw))
-    except (ValueError, TypeError) as e:
-        log.warning("ignoring MECHGAN_DEFAULTS: %s", e)
+        overrides = json.loads(os.environ.get("MECHGAN_DEFAULTS", "") or "{}")  # Infinity, NaN, 1e400 parse
+    except ValueError as e:
+        log.warning("ignoring MECHGAN_DEFAULTS, not JSON: %s", e)
         return TrainConfig()
+    if not isinstance(overrides, dict):
+        log.warning("ignoring MECHGAN_DEFAULTS: a JSON object of settings is expected")
+        return TrainConfig()
+    changes = {}
+    for name, value in overrides.items():
+        try:
+            changes[name] = parse(name, value)
+        except SettingError as e:
+            log.warning("ignoring MECHGAN_DEFAULTS' %s: %s", name, e)
+    return TrainConfig().with_changes(**changes)
 
 
 def guarded(fn):

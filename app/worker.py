@@ -191,7 +191,7 @@ class Worker(threading.Thread):
             log.exception("worker %s failed", self.key)
             self._playing = False
             self._scheduler.release(self.key)
-            self._error = f"{type(e).__name__}: {e}"
+            self._error = type(e).__name__  # the trace is in the server's log; the page says it in its language
             self._update(state="error", message=self._error)
 
     def _build(self, config: TrainConfig, saved=None) -> None:

@@ -39,7 +39,11 @@ def _dataset_info(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ training
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
-    """One option per TrainConfig field: its default and its choices or range from mechgan.config."""
+    """One option per TrainConfig field: its default and its choices or range from mechgan.config.
+
+    The text is read by ``config.parse`` in ``_config_from``, as links and MECHGAN_DEFAULTS are: a
+    wrong value (``--nf inf``) is one line naming the setting, the same as an out-of-range one.
+    """
     from dataclasses import fields
 
     from mechgan import config
@@ -47,26 +51,19 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("hyper-parameters (defaults from mechgan.config.TrainConfig)")
     for f in fields(config.TrainConfig):
         param = config.PARAMS[f.name]
-        allowed = "" if param.choices else f"in {param.range_text()}, "
-        kind = _yes_no if isinstance(f.default, bool) else type(f.default)
-        group.add_argument("--" + f.name.replace("_", "-"), type=kind, default=f.default,
-                           choices=param.choices or None, help=f"({allowed}default: %(default)s)")
-
-
-def _yes_no(text: str) -> bool:
-    """A switch's value on the command line: true/false, yes/no or 1/0 (``bool("false")`` is True)."""
-    words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-    if text.lower() not in words:
-        raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
-    return words[text.lower()]
+        allowed = "true or false, " if isinstance(f.default, bool) else "" if param.choices \
+            else f"in {param.range_text()}, "
+        words = param.choices if isinstance(f.default, str) else None  # argparse lists them in --help
+        group.add_argument("--" + f.name.replace("_", "-"), default=f.default, choices=words,
+                           help=f"({allowed}default: %(default)s)")
 
 
 def _config_from(args: argparse.Namespace):
     from dataclasses import fields
 
-    from mechgan.config import TrainConfig
+    from mechgan.config import TrainConfig, parse
 
-    return TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
+    return TrainConfig(**{f.name: parse(f.name, getattr(args, f.name)) for f in fields(TrainConfig)})
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -11,7 +11,20 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import asdict, dataclass, fields, replace
+
+
+class SettingError(ValueError):
+    """A value a setting does not take; ``name`` is the setting, for a translated message."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
+# What a switch reads as, in a link, on the command line or in JSON ("1" is no switch word: 1 is no True).
+SWITCH_WORDS = {"true": True, "yes": True, "false": False, "no": False}
 
 
 @dataclass(frozen=True)
@@ -45,19 +58,28 @@ class Param:
         """Raise a ValueError that names the setting when ``value`` is not allowed."""
         if self.choices:
             if value not in self.choices or type(value) is not type(self.choices[0]):  # 1 is no True
-                raise ValueError(f"{name} must be one of {', '.join(map(str, self.choices))}; got {value!r}")
+                raise SettingError(name, f"{name} must be one of {', '.join(map(str, self.choices))}; "
+                                         f"got {_shown(value)}")
             return
-        if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
+        # an int is compared exactly (math.isfinite would overflow on 10**400)
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or \
+                (not isinstance(value, numbers.Integral) and not math.isfinite(value)):
+            raise SettingError(name, f"{name} must be a finite number, got {_shown(value)}")
         too_low = self.low is not None and (value <= self.low if self.open_low else value < self.low)
         too_high = self.high is not None and (value >= self.high if self.open_high else value > self.high)
         if too_low or too_high:
-            raise ValueError(f"{name} must be in {self.range_text()}, got {value}")
+            raise SettingError(name, f"{name} must be in {self.range_text()}, got {_shown(value)}")
 
     def range_text(self) -> str:
         low = "-inf" if self.low is None else _number(self.low)
         high = "inf" if self.high is None else _number(self.high)
         return f"{'(' if self.open_low else '['}{low}, {high}{')' if self.open_high else ']'}"
+
+
+def _shown(value) -> str:
+    """A wrong value in a message, cut short: a link may carry a number of thousands of digits."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def _number(value: float) -> str:
@@ -114,6 +136,41 @@ PROBABILITY_LOSSES = ("minimax", "nonsaturating")
 def check(name: str, value) -> None:
     """Validate one setting against the table (ValueError naming it)."""
     PARAMS[name].check(name, value)
+
+
+def parse(name: str, raw):
+    """The value of setting ``name`` from a link's or the command line's text, or a JSON value, checked.
+
+    The one reading of an outside value, shared by the links, the CLI and
+    ``MECHGAN_DEFAULTS``: non-finite and huge numbers, fractions of a whole
+    setting and unknown words raise a :class:`SettingError` naming the setting.
+    """
+    if name not in PARAMS:
+        raise SettingError(name, f"unknown setting {name!r}")
+    kind = type(getattr(DEFAULTS, name))
+    value = _typed(name, kind, raw.strip() if isinstance(raw, str) else raw)
+    check(name, value)
+    return value
+
+
+def _typed(name: str, kind: type, raw):
+    """``raw`` as ``kind`` (bool, int, float or str), or a SettingError; range checks come after."""
+    if kind is bool:
+        value = SWITCH_WORDS.get(raw.lower(), raw) if isinstance(raw, str) else raw
+        if not isinstance(value, bool):
+            raise SettingError(name, f"{name} must be true or false, got {_shown(raw)}")
+        return value
+    if kind is str or isinstance(raw, bool) or not isinstance(raw, (str, numbers.Real)):
+        return raw  # the check says what the setting takes
+    try:
+        number = raw if not isinstance(raw, str) else int(raw) if re.fullmatch(r"[+-]?\d+", raw) else float(raw)
+        if kind is float:
+            return float(number)  # OverflowError for an int past float's range
+    except (ValueError, OverflowError):  # 5,000 digits exceed int()'s limit: a ValueError too
+        raise SettingError(name, f"{name} must be a finite number, got {_shown(raw)}") from None
+    if isinstance(number, float) and not number.is_integer():  # inf and nan included
+        raise SettingError(name, f"{name} must be a whole finite number, got {_shown(raw)}")
+    return int(number)
 
 
 @dataclass(frozen=True)

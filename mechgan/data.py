@@ -33,6 +33,9 @@ MAX_ZIP_RATIO = 200
 MAX_UNPACKED_BYTES = 256 * 2**20
 MAX_VALUES = 64 * 2**20  # pixels held at once (one byte each), checked before allocating
 MAX_IMAGE_BYTES = 4 * 2**20  # one PNG: a 512x512 RGBA 16-bit image takes 2 MB uncompressed
+# All of an upload's PNGs, unpacked: one upload's decode work (inflating, CRCs, decoding) scales with it, so
+# a student repeating one cannot hold a core (bench/upload_cpu.py); real design PNGs take far less.
+MAX_IMAGES_BYTES = 64 * 2**20
 MAX_IMAGE_TEXT_BYTES = 2 * 2**20  # one PNG's text and colour-profile chunks, once decompressed
 MAX_DIRECTORY_BYTES = 8 * 2**20  # a ZIP's central directory: ~100 bytes an entry
 CHUNK_VALUES = 2**20  # values converted at once (a few MB of temporaries)
@@ -41,7 +44,14 @@ _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError
 
 
 class DatasetError(ValueError):
-    """A dataset that mechgan cannot use; the message names the problem."""
+    """A dataset that mechgan cannot use; the message names the problem.
+
+    ``code`` and ``fields``, when given, let the app say it in the student's language.
+    """
+
+    def __init__(self, message: str, code: str = "", **fields):
+        super().__init__(message)
+        self.code, self.fields = code, fields
 
 
 @dataclass(frozen=True)
@@ -484,6 +494,7 @@ def _read_png_zip(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
                 raise DatasetError(f"{label}: {info.filename!r} is not a PNG image")
             _check_ratio(label, info)
             _check_image_bytes(label, info.filename, info.file_size)
+        _check_images_total(label, sum(i.file_size for i in infos))
         return _decode_pngs([(i.filename, partial(zf.read, i)) for i in infos], label, resize)
 
 
@@ -492,8 +503,7 @@ def _read_png_folder(path: Path, resize: bool) -> UserDesigns:
     if not files:
         raise DatasetError(f"{path.name}: the folder holds no PNG image")
     _check_image_count(path.name, len(files))
-    if sum(p.stat().st_size for p in files) > MAX_FILE_BYTES:
-        raise DatasetError(f"{path.name}: images add up to more than {MAX_FILE_BYTES // 2**20} MB")
+    _check_images_total(path.name, sum(p.stat().st_size for p in files))
     for p in files:
         _check_image_bytes(path.name, p.name, p.stat().st_size)
     return _decode_pngs([(p.name, p.read_bytes) for p in files], path.name, resize)
@@ -502,6 +512,14 @@ def _read_png_folder(path: Path, resize: bool) -> UserDesigns:
 def _check_image_count(label: str, count: int) -> None:
     if count > MAX_DESIGNS:
         raise DatasetError(f"{label}: {count} images; at most {MAX_DESIGNS} are accepted")
+
+
+def _check_images_total(label: str, size: int) -> None:
+    """Refuse, from the sizes alone, more image bytes than one upload may make the server decode."""
+    if size > MAX_IMAGES_BYTES:
+        mb = MAX_IMAGES_BYTES // 2**20
+        raise DatasetError(f"{label}: the images add up to {size / 2**20:.0f} MB once unpacked; at most {mb} MB "
+                           "are read from one upload", code="images_too_large", mb=mb)
 
 
 def _check_image_bytes(label: str, name: str, size: int) -> None:

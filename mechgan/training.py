@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import tensorflow as tf
 
-from mechgan import data, losses, models, optimizers
+from mechgan import data, losses, models, optimizers, updates
 from mechgan.config import LIVE_FIELDS, TrainConfig
 from mechgan.optimizers import Optimizer
 
@@ -156,7 +156,7 @@ class Trainer:
 
     def _update(self, side: str, *inputs: tf.Tensor) -> dict:
         variables = self._variables(side)
-        return self._concrete(side, variables, *inputs)(variables, *inputs)
+        return updates.call(self._concrete(side, variables, *inputs), variables, *inputs)
 
     def _variables(self, side: str) -> dict:
         """Everything the compiled update of ``side`` reads or writes, as plain dicts of variables."""

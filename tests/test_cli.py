@@ -7,7 +7,7 @@ from PIL import Image
 
 from mechgan import data
 from mechgan.cli import build_parser, main
-from mechgan.config import TrainConfig
+from mechgan.config import PARAMS, TrainConfig
 from mechgan.runs import load_run
 
 SMALL = ["--nf", "4", "--latent-dim", "8", "--batch-size", "8"]
@@ -65,6 +65,21 @@ def test_bad_hyper_parameter_is_one_clear_error(data_file, tmp_path, capsys):
     assert "lr_g must be in" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["train", "--loss", "kl"])
+
+
+def test_a_non_finite_or_huge_option_is_one_line_naming_it(tmp_path, capsys):
+    from test_config import HOSTILE_TEXTS
+
+    for name in PARAMS:
+        for raw in HOSTILE_TEXTS:
+            try:  # an option of words (--loss) is argparse's: it exits with its own line; "=" as "-inf" is no option
+                code = main(["train", "--steps", "1", "--runs-dir", str(tmp_path), f"--{name.replace('_', '-')}={raw}"])
+            except SystemExit as e:
+                code = e.code
+            err = capsys.readouterr().err
+            assert code == 2 and "Traceback" not in err, (name, raw[:20])
+            assert f"error: {name} must be" in err or f"--{name.replace('_', '-')}: invalid choice" in err
+    assert not any(tmp_path.iterdir())  # refused before any run was made
 
 
 def test_tensorboard_summaries(data_file, tmp_path):

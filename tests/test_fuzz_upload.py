@@ -482,3 +482,27 @@ def test_worst_upload_stays_within_its_memory_bound(name, tmp_path):
     expected = {"colour_pngs.zip": "luminance", "uint8_01_20000.npy": "binary",
                 "float64_fortran_3000.npy": "float", "bool_compressed_20000.npz": "binary"}
     assert report.get("reading", "refused") == expected.get(name, "refused"), report
+
+
+# ------------------------------------------------------------------ decode work of one upload
+
+def _cpu_bench():
+    sys.path.insert(0, str(ROOT / "bench"))  # it builds on upload_memory's helpers
+    import upload_cpu
+
+    return upload_cpu
+
+
+def test_more_image_bytes_than_one_upload_may_decode_are_refused_from_the_directory(monkeypatch):
+    """Issue 22: a ZIP of 4 MB PNG members (each under the ratio limit) made the server inflate gigabytes."""
+    bench = _cpu_bench()
+    member = bench._padded_png(np.eye(50, dtype=bool), data.MAX_IMAGE_BYTES - 64)
+    over = bench._repeated_member_zip(member, data.MAX_IMAGES_BYTES // len(member) + 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(data, "_decode_pngs", lambda *args: pytest.fail("an image was decoded"))
+        with pytest.raises(DatasetError) as caught:
+            load_upload("bomb.zip", over)
+    assert caught.value.code == "images_too_large" and caught.value.fields == {"mb": data.MAX_IMAGES_BYTES // 2**20}
+    assert str(caught.value).startswith("bomb.zip: the images add up to 68 MB once unpacked; at most 64 MB")
+    at_bound = bench._repeated_member_zip(bench._padded_png(np.eye(50, dtype=bool), 2**20 - 1024), 64)
+    assert load_upload("fine.zip", at_bound).designs.shape == (64, 50, 50)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
@@ -110,6 +110,8 @@ class Upload:
     designs: np.ndarray | None = None
     reading: str = ""  # how the values became material (a key of mechgan.data.READINGS)
     error: str = ""
+    error_code: str = ""  # a refusal the page says in its language (upload_<code> in app/i18n.py)
+    error_fields: dict = field(default_factory=dict)
 
 
 def _read(file) -> Upload:
@@ -117,7 +119,7 @@ def _read(file) -> Upload:
     try:
         read = upload.load_upload(file.name, file.getvalue())
     except DatasetError as e:
-        return Upload(file.file_id, name, error=str(e))
+        return Upload(file.file_id, name, error=str(e), error_code=e.code, error_fields=e.fields)
     return Upload(file.file_id, name, designs=read.designs, reading=read.reading)
 
 
@@ -194,7 +196,8 @@ def own_designs() -> None:
         ss.upload = _read(file)
     shown = ss.get("upload")
     if shown is not None and shown.error:
-        st.error(T("upload_error", error=_plain(shown.error)), icon=":material/error:")
+        error = T(f"upload_{shown.error_code}", **shown.error_fields) if shown.error_code else shown.error
+        st.error(T("upload_error", error=_plain(error)), icon=":material/error:")
     elif shown is not None:
         _shown(shown)
     if "switch_to" in ss:

@@ -1,9 +1,15 @@
 """Settings as links: a class link shows only its controls with its values; a notebook box that trains the same run."""
 from __future__ import annotations
 
+import logging
+
 from mechgan.config import PARAMS, TrainConfig
 
+from app.lab_controls import CONTROLS
 from app.share import notebook
+from app.state import default_config
+
+from test_config import HOSTILE_JSON_TEXTS, HOSTILE_TEXTS
 
 from lab_helpers import MAIN, ready, wait_until, widget_key, worker_of
 
@@ -50,6 +56,33 @@ def test_a_wrong_link_value_is_named_and_the_default_kept():
         assert len(at.sidebar.select_slider) == sum(1 for p in PARAMS.values() if p.group and p.steps)
     finally:
         _stop(at)
+
+
+def test_a_link_of_infinite_and_huge_values_names_them_and_keeps_the_defaults():
+    hostile = {name: HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)] for i, name in enumerate(CONTROLS)}
+    assert set(hostile.values()) == set(HOSTILE_TEXTS)  # every value, in some setting
+    at = _open(hostile | {"nf": "inf", "seed": "1e309"})  # the issue's two
+    try:
+        assert not at.exception and not at.error  # no "page failed"
+        warning = " ".join(w.value for w in at.sidebar.warning)
+        assert all(name in warning for name in hostile)
+        assert worker_of(at).snapshot().config == default_config()
+    finally:
+        _stop(at)
+
+
+def test_server_defaults_with_infinite_and_huge_values_keep_the_good_ones(monkeypatch, caplog):
+    wrong = [name for name in PARAMS if name != "lr_g"]  # each with a hostile JSON number, in turn
+    texts = [f'"{name}": {HOSTILE_JSON_TEXTS[i % len(HOSTILE_JSON_TEXTS)]}' for i, name in enumerate(wrong)]
+    text = "{" + ", ".join(texts + ['"lr_g": 0.002']) + "}"
+    monkeypatch.setenv("MECHGAN_DEFAULTS", text)
+    with caplog.at_level(logging.WARNING, logger="app.state"):
+        config = default_config()
+    assert config == TrainConfig(lr_g=0.002)
+    logged = caplog.text
+    assert all(f"MECHGAN_DEFAULTS' {name}: {name} must be" in logged for name in wrong)
+    monkeypatch.setenv("MECHGAN_DEFAULTS", "[Infinity]")
+    assert default_config() == TrainConfig()
 
 
 def test_a_link_starts_a_conditional_run():

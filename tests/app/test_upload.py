@@ -139,6 +139,25 @@ def test_the_confirmation_names_the_reading_and_the_material_in_french():
         worker_of(at).send("stop")
 
 
+def test_a_file_refused_for_its_decode_work_is_told_in_french(monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from lab_helpers import new_app
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from upload_cpu import _padded_png
+
+    monkeypatch.setattr(data, "MAX_IMAGES_BYTES", 2**20)  # 64 PNGs of 20 kB: over it
+    raw = zipped({f"{i:03d}.png": _padded_png(d, 20_000) for i, d in enumerate(OWN)})
+    at = new_app("screens/data.py", "fr")
+    at.file_uploader(key="upload_file").set_value(("pngs.zip", raw, "application/zip")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Ce fichier est inutilisable : ses images dépassent 1 Mo une fois décompressées, plus qu'un envoi ne peut "
+        "en donner à lire au serveur"]
+
+
 def test_train_on_these_designs_asks_before_closing_a_run_with_iterations():
     from lab_helpers import new_app, ready, wait_until, worker_of
 

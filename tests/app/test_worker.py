@@ -129,7 +129,7 @@ def test_an_idle_run_pauses_then_is_freed(views):
     assert not w.is_alive() and reg.stats().live_workers == 0 and reg.existing("idle") is None
 
 
-def test_a_failing_step_shows_an_error_and_reset_recovers(registry, monkeypatch):
+def test_a_failing_step_shows_an_error_and_reset_recovers(registry, monkeypatch, caplog):
     w = started(registry)
     boom = RuntimeError("simulated failure")
 
@@ -139,7 +139,8 @@ def test_a_failing_step_shows_an_error_and_reset_recovers(registry, monkeypatch)
     w.wait_applied(w.send("step"), 60)
     monkeypatch.setattr(w._trainer, "step", failing_step)
     snap = w.wait_applied(w.send("step"), 30)
-    assert snap.state == "error" and "simulated failure" in snap.message and w.is_alive()
+    assert snap.state == "error" and snap.message == "RuntimeError" and w.is_alive()  # no English for the page
+    assert "simulated failure" in caplog.text and "Traceback" in caplog.text  # the log keeps the trace
     w.send("reset", SMALL)
     snap = wait(w, lambda s: s.state == "paused", what="recovery")
     assert snap.iteration == 0 and not snap.message
