@@ -19,6 +19,8 @@ from app.i18n import text
 from app.state import T, kept, lang
 
 SHOWN = "shown_controls"
+PRESETS = "presets"  # in a link's show= list: the preset picker, which a class link hides unless named
+PRESETS_SHOWN = "presets_shown"
 
 
 def _parse(name: str, raw: str):
@@ -50,9 +52,18 @@ def shown_controls(controls: tuple[str, ...]) -> tuple[str, ...]:
     drops the query)."""
     ss = st.session_state
     if SHOWN not in ss:
-        asked = [n for n in st.query_params.get("show", "").split(",") if n in controls]
+        listed = st.query_params.get("show", "").split(",")
+        asked = [n for n in listed if n in controls]
         ss[SHOWN] = tuple(asked) or controls
+        ss[PRESETS_SHOWN] = not asked or PRESETS in listed
     return ss[SHOWN]
+
+
+def shows_presets(controls: tuple[str, ...]) -> bool:
+    """Whether this tab shows the preset picker: a preset sets k_d, k_g, the rates... so a link that hides
+    controls hides the presets too, unless its show= list names them."""
+    shown_controls(controls)
+    return st.session_state[PRESETS_SHOWN]
 
 
 def link(config: TrainConfig, controls: tuple[str, ...], show: tuple[str, ...] = ()) -> str:
@@ -101,7 +112,8 @@ def share_box(config: TrainConfig, controls: tuple[str, ...]) -> None:
         st.caption(T("share_student"))
         st.code(link(config, controls), language=None, wrap_lines=True)
         st.caption(T("share_teacher"))
-        show = st.multiselect(T("share_show"), controls, format_func=lambda n: text(f"ctl_{n}", language),
+        names = {PRESETS: text("ctl_preset", language), **{n: text(f"ctl_{n}", language) for n in controls}}
+        show = st.multiselect(T("share_show"), tuple(names), format_func=names.get,
                               placeholder=T("share_show_all"), **kept("share_show", []))
         st.code(link(config, controls, tuple(show)), language=None, wrap_lines=True)
         st.caption(T("share_notebook"))

@@ -113,16 +113,31 @@ def test_every_view_renders_and_step_by_step_shows_all_stages(lab):
     assert len(lab.latex) == 2 and not lab.exception
 
 
-def test_preset_sets_the_controls_and_the_worker(lab):
+def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(lab):
     from mechgan.presets import PRESETS
 
+    lab.button(key="btn_step").click().run()
+    lab.button(key="btn_step").click().run()
+    assert worker_of(lab).snapshot().iteration == 2
     lab.selectbox(key=widget_key("preset")).set_value("both_large").run()
-    changes = PRESETS["both_large"].changes
-    for name, value in changes.items():
-        if name in CONTROLS:
-            assert lab.session_state[f"cfg_{name}"] == value
-    wait_until(lab, lambda at: worker_of(at).snapshot().config.lr_g == changes["lr_g"], 30, "the preset")
-    assert lab.sidebar.caption  # the preset's description is shown
+    preset = PRESETS["both_large"]
+    for name, value in preset.changes.items():
+        assert lab.session_state[f"cfg_{name}"] == value
+    base = worker_of(lab).snapshot().config  # a fresh run of the preset's settings: what its description says
+    wait_until(lab, lambda at: ready_at(at, 0) and worker_of(at).snapshot().config == preset.apply(base), 60,
+               "the preset's fresh run")
+    assert [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+    assert lab.text_input(key="run_name").placeholder.startswith("both-large")
+    lab.select_slider(key=widget_key("cfg_lr_g")).set_value(5e-4).run()  # a manual change: no preset any more
+    assert lab.selectbox(key=widget_key("preset")).value == ""
+    assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+    lab.select_slider(key=widget_key("cfg_lr_g")).set_value(preset.changes["lr_g"]).run()  # back: it holds again
+    assert lab.selectbox(key=widget_key("preset")).value == "both_large"
+
+
+def ready_at(at, iteration: int) -> bool:
+    snap = worker_of(at).snapshot()
+    return snap.state == "paused" and snap.iteration == iteration
 
 
 def test_save_run_then_runs_page_lists_it(lab, runs_dir):
