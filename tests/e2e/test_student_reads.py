@@ -4,6 +4,7 @@ a lone Step D did."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from mechgan.presets import PRESETS
 
@@ -76,7 +77,9 @@ def _delta(page, label: str) -> str:
 
 
 def _preset_box(s: Student) -> str:
-    return s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")).inner_text()
+    """What the preset box shows (the value of its combo box's input)."""
+    box = s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset"))
+    return box.locator("input").input_value(timeout=5000)
 
 
 def _sidebar_text(s: Student) -> str:
@@ -84,6 +87,14 @@ def _sidebar_text(s: Student) -> str:
 
 
 def _pick_preset(page, s: Student, title: str) -> None:
-    s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")).click()
-    page.get_by_role("option", name=title).click()
+    """Pick ``title``; a whole-page rerun (the Lab's change of pace after a live change) closes an open
+    drop-down, so open it again until the option can be clicked."""
+    box = s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset"))
+    for _ in range(10):
+        box.locator("input").click()
+        try:
+            page.get_by_role("option", name=title).click(timeout=3000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
     wait_for(lambda: s.status() == s.t("state_paused") and s.iteration() == 0, 60, "the preset's fresh run")
