@@ -61,16 +61,22 @@ def test_reset_only_controls_ask_for_a_reset_then_apply(lab):
     assert not [w for w in lab.warning if "Press Reset" in w.value]
 
 
-def test_step_buttons(lab):
+def test_step_buttons_say_which_player_moved(lab):
     lab.button(key="btn_step_d").click().run()
-    m = metrics(lab)
-    assert m["Iteration"] == "0" and m["G loss"] == "—" and m["D loss"] != "—"
+    m, deltas = metrics(lab), {x.label: x.delta for x in lab.metric}
+    assert m["Iteration"] == "0" and m["G loss"] == "—" and m["D loss"] != "—"  # G has no loss yet
+    assert (deltas["D loss"], deltas["G loss"]) == ("updated", "unchanged")
+    assert [i.value for i in lab.info if i.value.startswith("Step D: D updated once, G unchanged")]
+    d_loss = m["D loss"]
     lab.button(key="btn_step_g").click().run()
-    m = metrics(lab)
-    assert m["Iteration"] == "0" and m["D loss"] == "—" and m["G loss"] != "—"
+    m, deltas = metrics(lab), {x.label: x.delta for x in lab.metric}
+    assert m["Iteration"] == "0" and m["D loss"] == d_loss and m["G loss"] != "—"  # D's: the last, unchanged
+    assert (deltas["D loss"], deltas["G loss"]) == ("unchanged", "updated")
+    assert [i.value for i in lab.info if i.value.startswith("Step G: G updated once, D unchanged")]
     lab.button(key="btn_step").click().run()
     m = metrics(lab)
     assert m["Iteration"] == "1" and m["D loss"] != "—" and m["G loss"] != "—"
+    assert not [x for x in lab.metric if x.delta] and not [i for i in lab.info if "updated once" in i.value]
     assert not lab.exception
 
 
