@@ -60,7 +60,8 @@ def header(snap: Snapshot) -> None:
     cols[2].metric(T("status"), _status(snap))
     for col, player in zip(cols[3:], "dg"):  # after a lone step, the other loss is its last value, unchanged
         delta = None if lone is None else T("loss_updated" if player == lone else "loss_unchanged")
-        col.metric(T(f"loss_{player}"), _num(_last(snap.history, f"loss_{player}")), delta, delta_color="off")
+        col.metric(T(f"loss_{player}"), _num(_last(snap.history, f"loss_{player}")), delta, delta_color="off",
+                   delta_arrow="off")
     with st.container():  # a message comes and goes: in a block of its own, the charts below keep their place
         if lone is not None and snap.state == "paused":
             st.info(T(f"stepped_{lone}"), icon=":material/footprint:")

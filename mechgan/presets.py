@@ -45,9 +45,9 @@ class Preset:
 _PRESETS = (
     Preset("balanced", "Balanced", "Équilibré",
            "Both players learn at the DCGAN paper's matched pace (2e-4): the losses settle around their "
-           "equilibrium values and D(real) and D(fake) stay apart but away from 0 and 1, with no warning.",
+           "equilibrium values and D(real) and D(generated) stay apart but away from 0 and 1, with no warning.",
            "Les deux joueurs apprennent au même rythme, celui de l'article DCGAN (2e-4) : les pertes se "
-           "stabilisent autour de leur valeur d'équilibre et D(réel) et D(faux) restent distincts sans atteindre "
+           "stabilisent autour de leur valeur d'équilibre et D(réel) et D(généré) restent distincts sans atteindre "
            "0 ou 1, sans avertissement.",
            {"lr_g": _rate(1), "lr_d": _rate(1), "k_d": 1, "k_g": 1} | _PLAIN),
     Preset("both_large", "Both learning rates large", "Deux taux d'apprentissage grands",
@@ -67,19 +67,19 @@ _PRESETS = (
            {"lr_g": _rate(1e-3), "lr_d": _rate(1e-3), "k_d": 1, "k_g": 1} | _PLAIN),
     Preset("d_too_strong", "Discriminator too strong", "Discriminateur trop fort",
            "With ten times Balanced's learning rate, against a tenth for the generator, and five steps per "
-           "generator step, the discriminator rejects every fake (D(fake) falls to 0) and the generator's "
+           "generator step, the discriminator rejects every fake (D(generated) falls to 0) and the generator's "
            "loss climbs (the Lab says D wins).",
            "Avec dix fois le taux d'apprentissage d'Équilibré, contre un dixième pour le générateur, et cinq "
-           "pas par pas du générateur, le discriminateur rejette tous les faux (D(faux) tombe à 0) et la "
+           "pas par pas du générateur, le discriminateur rejette tous les faux (D(généré) tombe à 0) et la "
            "perte du générateur grimpe (le Lab dit que D gagne).",
            {"lr_d": _rate(10), "lr_g": _rate(0.1), "k_d": 5, "k_g": 1} | _PLAIN),
     Preset("g_too_strong", "Generator too strong", "Générateur trop fort",
            "With ten times Balanced's learning rate, against a tenth for the discriminator, and five steps "
-           "per discriminator step, the generator fools the lagging discriminator (D(fake) rises above "
+           "per discriminator step, the generator fools the lagging discriminator (D(generated) rises above "
            "D(real)) without learning what real designs look like: its designs end up all alike (the Lab says "
            "G fools D, then that G collapses).",
            "Avec dix fois le taux d'apprentissage d'Équilibré, contre un dixième pour le discriminateur, et "
-           "cinq pas par pas du discriminateur, le générateur trompe un discriminateur à la traîne (D(faux) "
+           "cinq pas par pas du discriminateur, le générateur trompe un discriminateur à la traîne (D(généré) "
            "dépasse D(réel)) sans apprendre à quoi ressemblent de vraies pièces : ses pièces finissent toutes "
            "pareilles (le Lab dit que G trompe D, puis que G s'effondre).",
            {"lr_g": _rate(10), "lr_d": _rate(0.1), "k_g": 5, "k_d": 1} | _PLAIN),
