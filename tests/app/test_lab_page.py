@@ -139,6 +139,10 @@ def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(la
     assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
     lab.select_slider(key=widget_key("cfg_lr_g")).set_value(preset.changes["lr_g"]).run()  # back: it holds again
     assert lab.selectbox(key=widget_key("preset")).value == "both_large"
+    lab.toggle(key=widget_key("cfg_conditional")).set_value(True).run()  # presets are the plain GAN's
+    picker = lab.selectbox(key=widget_key("preset"))
+    assert picker.disabled and "conditional" in picker.help
+    assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
 
 
 def ready_at(at, iteration: int) -> bool:
