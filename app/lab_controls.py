@@ -114,11 +114,13 @@ def _control(name: str, run: Run) -> None:
         st.select_slider(label, sorted(set(param.steps) | {ss[key]}), format_func=_format(name), **common)
 
 
-def _apply_preset(run: Run, presets: dict) -> None:
-    """Set the preset's values in the run's controls and restart the run with them: a preset describes a run
-    from its start (the same rates applied to a trained network do something else)."""
+def _apply_preset(run: Run, key: str) -> None:
+    """Set the picked preset's values in the run's controls and restart the run with them: a preset describes
+    a run from its start (the same rates applied to a trained network do something else)."""
+    from mechgan.presets import PRESETS
+
     ss = st.session_state
-    preset = presets.get(ss[_preset_store(run.name)])
+    preset = PRESETS.get(ss[key])
     if preset is None:
         return
     for name, value in preset.changes.items():
@@ -131,24 +133,25 @@ def _apply_preset(run: Run, presets: dict) -> None:
     ss[f"reset_{run.name}"] = (config, run.worker.send("reset", config))
 
 
-def _preset_store(run: str) -> str:
-    return "preset" if run == "A" else f"preset{run}"
-
-
 def _preset_picker(run: Run) -> None:
-    """The preset the run's controls match (derived at every draw: a manual change, the pretrained start or
-    a link shows "custom settings", never a preset left since), or a pick that sets them."""
+    """The preset the run's controls match, derived at every draw (a manual change, the pretrained start or
+    a link shows "custom settings", never a preset left since), or a pick that sets them.
+
+    The widget is keyed by what it shows: a change of the settings draws a new one, where a value set from
+    the server into the same widget could come back from the browser as a stale pick, applying the old
+    preset again (seen after language switches)."""
     from mechgan.presets import PRESETS, matching
 
     ss, french = st.session_state, lang() == "fr"
     settings = {name: ss[store(name, run.name)] for name in CONTROLS}
     preset = matching(settings)
-    ss[_preset_store(run.name)] = preset.name if preset else ""
+    shown = preset.name if preset else ""
     conditional = settings["conditional"]
     titles = {"": T("preset_custom"), **{n: p.title_fr if french else p.title_en for n, p in PRESETS.items()}}
-    st.selectbox(T("ctl_preset"), tuple(titles), format_func=titles.get, disabled=conditional,
-                 help=T("help_preset_conditional" if conditional else "help_preset"),
-                 **kept(_preset_store(run.name), "", _apply_preset, (run, PRESETS)))
+    key = f"_preset_{run.name}_{language_visit()}_{shown}"
+    st.selectbox(T("ctl_preset"), tuple(titles), index=tuple(titles).index(shown), format_func=titles.get,
+                 disabled=conditional, help=T("help_preset_conditional" if conditional else "help_preset"),
+                 key=key, on_change=_apply_preset, args=(run, key))
     if preset is not None and not conditional:
         st.caption(preset.description_fr if french else preset.description_en)
 

@@ -10,7 +10,7 @@ from mechgan.config import LIVE_FIELDS, PARAMS
 
 from app.lab_controls import CONTROLS
 
-from lab_helpers import metrics, new_app, wait_until, widget_key, worker_of
+from lab_helpers import metrics, new_app, preset_picker, wait_until, widget_key, worker_of
 
 LIVE_VALUES = {"lr_g": 1e-3, "lr_d": 5e-4, "optimizer_g": "rmsprop", "optimizer_d": "sgd", "loss": "hinge",
                "k_d": 2, "k_g": 3, "speck_weight": 30.0}  # recon_weight: test_conditional_lab (a conditional run's)
@@ -125,7 +125,7 @@ def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(la
     lab.button(key="btn_step").click().run()
     lab.button(key="btn_step").click().run()
     assert worker_of(lab).snapshot().iteration == 2
-    lab.selectbox(key=widget_key("preset")).set_value("both_large").run()
+    preset_picker(lab).set_value("both_large").run()
     preset = PRESETS["both_large"]
     for name, value in preset.changes.items():
         assert lab.session_state[f"cfg_{name}"] == value
@@ -135,12 +135,12 @@ def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(la
     assert [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
     assert lab.text_input(key="run_name").placeholder.startswith("both-large")
     lab.select_slider(key=widget_key("cfg_lr_g")).set_value(5e-4).run()  # a manual change: no preset any more
-    assert lab.selectbox(key=widget_key("preset")).value == ""
+    assert preset_picker(lab).value == ""
     assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
     lab.select_slider(key=widget_key("cfg_lr_g")).set_value(preset.changes["lr_g"]).run()  # back: it holds again
-    assert lab.selectbox(key=widget_key("preset")).value == "both_large"
+    assert preset_picker(lab).value == "both_large"
     lab.toggle(key=widget_key("cfg_conditional")).set_value(True).run()  # presets are the plain GAN's
-    picker = lab.selectbox(key=widget_key("preset"))
+    picker = preset_picker(lab)
     assert picker.disabled and "conditional" in picker.help
     assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
 
