@@ -50,14 +50,14 @@ def _reads(page, server, screenshots, runs_root) -> None:
     _pick_preset(page, s, balanced.title_fr)
     wait_for(lambda: balanced.description_fr in _sidebar_text(s), 30, "the preset's description")
     s.slider("ctl_lr_g").press("ArrowRight")  # a manual change: the box says so, the description goes
-    wait_for(lambda: s.t("preset_custom") in _preset_box(s), 30, "the preset box to say custom settings")
+    wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], 30, "the preset box to say custom settings")
     assert balanced.description_fr not in _sidebar_text(s)
 
     _pick_preset(page, s, balanced.title_fr)
-    wait_for(lambda: balanced.title_fr in _preset_box(s), 30, "the preset again")
+    wait_for(lambda: _preset_box(s) == [balanced.title_fr], 30, "the preset again")
     s.sidebar().get_by_role("button", name=s.t("load_pretrained")).click()
     wait_for(lambda: metric(page, s.t("iteration")) == PRETRAINED_ITERATION, 120, "the pretrained run")
-    wait_for(lambda: s.t("preset_custom") in _preset_box(s), 30, "custom settings after the pretrained start")
+    wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], 30, "custom settings after the pretrained start")
 
     page.get_by_text(s.t("compare"), exact=True).click()
     page.get_by_text(f"B · {s.t('same_settings')}").wait_for(timeout=120_000)
@@ -76,10 +76,13 @@ def _delta(page, label: str) -> str:
     return box.locator('[data-testid="stMetricDelta"]').inner_text(timeout=5000).strip()
 
 
-def _preset_box(s: Student) -> str:
-    """What the preset box shows (the value of its combo box's input)."""
+def _preset_box(s: Student) -> list[str]:
+    """What the preset box shows (its combo box's value); two while a rerun swaps the box for a new one."""
     box = s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset"))
-    return box.locator("input").input_value(timeout=5000)
+    try:
+        return [field.input_value(timeout=2000) for field in box.locator("input").all()]
+    except PlaywrightError:  # redrawn under us
+        return []
 
 
 def _sidebar_text(s: Student) -> str:
@@ -91,8 +94,8 @@ def _pick_preset(page, s: Student, title: str) -> None:
     drop-down, so open it again until the option can be clicked."""
     box = s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset"))
     for _ in range(10):
-        box.locator("input").click()
         try:
+            box.locator("input").last.click(timeout=5000)  # the new box, while a rerun swaps the old one out
             page.get_by_role("option", name=title).click(timeout=3000)
             break
         except PlaywrightError:
