@@ -73,8 +73,9 @@ def test_the_even_line_is_drawn_only_when_asked(even_line):
 
 def test_every_layer_asks_for_the_same_legend_so_vega_draws_it():
     """One layer with ``legend: null`` and another with a legend: Vega kept "disable" and drew none."""
+    runs = {"A": history(), "B": history(seed=1)}
     for frame, spec in (live_charts.loss_curves(history(), "L", "it", "loss", NAMES),
-                        live_charts.compare_curves({"A": history(), "B": history(seed=1)}, "loss_g", "G", "it", "loss")):
+                        live_charts.compare_curves(runs, "loss_g", "G", "it", "loss")):
         valid(frame, spec)
         legends = [layer["encoding"]["color"]["legend"] for layer in spec["layer"] if "color" in layer["encoding"]]
         assert len(legends) >= 3 and all(legend == live_charts.LEGEND for legend in legends)
