@@ -19,20 +19,22 @@ from mechgan.data import binarize
 from app.views import ViewMaker
 from app.worker import Snapshot
 
-ORDER = ("diverged", "exploding", "slow", "d_wins", "collapse", "oscillating", "barely_learning")
+ORDER = ("diverged", "exploding", "slow", "d_wins", "g_wins", "collapse", "oscillating", "barely_learning")
 WINDOW = 50  # records looked at (the worker strides a long history, so records can be iterations apart)
-D_WINS_FAKE = 0.05  # mean D(fake) below this while G's loss does not come down
+D_WINS_FAKE = 0.05  # mean D(fake) below this: D rejects every fake
+G_WINS_MARGIN = 0.1  # mean D(fake) above mean D(real) by this: a lagging D takes fakes for reals
 COLLAPSE_RATIO = 0.25  # sample diversity below a quarter of the data's
 MIN_ITERATIONS = 100  # before this, a young G is allowed to look alike
 EXPLODE_LOSS = 25.0  # median |loss| of the last records above this: a D(x) of e^-25 (WGAN-GP: its own scale)
 EXPLODE_LOSS_CRITIC = 500.0
 EXPLODE_RECORDS = 10
-# Mean jump of D's scores from one record to the next over SWING_WINDOW records, measured on the default
-# networks: ~0.1 at lr 5e-4, 0.13-0.21 at 1e-2 before D wins outright, ~0.01 at 1e-5.
+# The swing: mean jump of D's scores from one record to the next over SWING_WINDOW records.  Oscillating: it
+# exceeds a third of the gap D keeps between reals and fakes (too-large rates jump about as far as D separates;
+# an absolute bar did not tell them from the Balanced preset on every network size).
 SWING_WINDOW = 100
-SWING = 0.15  # oscillating above
-FLAT_SWING = 0.03  # barely learning below
-SATURATED = 0.95  # D's mean score of reals above this (of fakes below 1 - this): D simply wins
+SWING_SHARE = 1 / 3  # oscillating above this share of the gap...
+FLAT_SWING = 0.03  # ...and above this swing; barely learning below it...
+FLAT_GAP = 0.2  # ...while D's mean scores of reals and fakes are this close: D has learned nothing yet
 SLOW_STEP_S = 4.0  # a step longer than this: the student is told at once
 MIN_SHOWN_S = 5.0  # a message stays at least this long...
 CLEAR_AFTER_S = 4.0  # ...and leaves once its condition has been false this long
@@ -66,6 +68,8 @@ def diagnose(snap: Snapshot, real_diversity: float, stalled_s: float = 0.0) -> l
     d_wins = _d_wins(snap.history)
     if d_wins:
         found.append(Finding("d_wins", {}, _advice("d_wins", config)))
+    if _g_wins(snap.history):
+        found.append(Finding("g_wins", {}, _advice("g_wins", config)))
     if (snap.samples is not None and snap.sample_iteration >= MIN_ITERATIONS
             and ViewMaker.diversity(binarize(snap.samples)) < COLLAPSE_RATIO * real_diversity):
         found.append(Finding("collapse", {}, _advice("collapse", config)))
@@ -85,14 +89,18 @@ def _finite(history, *keys, window: int = WINDOW) -> list[dict]:
 
 
 def _d_wins(history) -> bool:
-    recent = _finite(history, "loss_g", "d_fake")
+    """D rejects every fake: its mean score of them stays under D_WINS_FAKE (a G whose loss comes down
+    from there is still beaten, and the message leaves once D(fake) rises)."""
+    recent = _finite(history, "d_fake")[-WINDOW // 2:]
+    return len(recent) == WINDOW // 2 and bool(np.mean([r["d_fake"] for r in recent]) < D_WINS_FAKE)
+
+
+def _g_wins(history) -> bool:
+    """A lagging D scores the fakes above the reals (G fools it without drawing real-looking designs)."""
+    recent = _finite(history, "d_real", "d_fake")[-WINDOW // 2:]
     if len(recent) < WINDOW // 2:
         return False
-    half = len(recent) // 2
-    first = np.mean([r["loss_g"] for r in recent[:half]])
-    second = np.mean([r["loss_g"] for r in recent[half:]])
-    d_fake = np.mean([r["d_fake"] for r in recent[half:]])
-    return bool(d_fake < D_WINS_FAKE and second >= first)
+    return bool(np.mean([r["d_fake"] - r["d_real"] for r in recent]) > G_WINS_MARGIN)
 
 
 def _exploding(history, config: TrainConfig) -> float | None:
@@ -113,33 +121,32 @@ def _seconds_per_step(snap: Snapshot, stalled_s: float) -> float | None:
     return seconds if seconds > SLOW_STEP_S else None
 
 
-def _swing(history) -> float | None:
-    """How far D's scores jump from one record to the next (mean |change| of D(real) and D(fake)), or None
-    when too few records."""
+def _swing(history) -> tuple[float, float] | None:
+    """How far D's scores jump from one record to the next (mean |change| of D(real) and D(fake)) and the
+    gap between them (|mean D(real) - mean D(fake)|), or None when too few records."""
     recent = _finite(history, "d_real", "d_fake", window=SWING_WINDOW)
     if len(recent) < WINDOW // 2:
         return None
     real = np.array([r["d_real"] for r in recent])
     fake = np.array([r["d_fake"] for r in recent])
-    return float(0.5 * (np.abs(np.diff(real)).mean() + np.abs(np.diff(fake)).mean()))
+    swing = 0.5 * (np.abs(np.diff(real)).mean() + np.abs(np.diff(fake)).mean())
+    return float(swing), float(abs(real.mean() - fake.mean()))
 
 
 def _oscillating(history) -> bool:
-    """Large rates: D's scores swing by more than SWING from one step to the next instead of settling."""
-    swing = _swing(history)
-    return swing is not None and swing > SWING
+    """Large rates: D's verdict jumps from one step to the next by more than a third of what separates its
+    scores of reals and fakes, instead of settling."""
+    found = _swing(history)
+    return found is not None and found[0] > max(FLAT_SWING, SWING_SHARE * found[1])
 
 
 def _barely_learning(history) -> float | None:
-    """Small rates: D's scores (and so the losses) crawl, by less than FLAT_SWING a step, although D is not
-    simply saturated (a D that wins outright also stops moving, and says so itself)."""
-    swing = _swing(history)
-    if swing is None or swing >= FLAT_SWING:
+    """Small rates: D's scores (and so the losses) crawl, by less than FLAT_SWING a step, and D still scores
+    reals and fakes alike (a D that has learned, or wins outright, also moves little: that is no crawl)."""
+    found = _swing(history)
+    if found is None or found[0] >= FLAT_SWING:
         return None
-    recent = _finite(history, "d_real", "d_fake")
-    real = np.mean([r["d_real"] for r in recent])
-    fake = np.mean([r["d_fake"] for r in recent])
-    return swing if real < SATURATED and fake > 1 - SATURATED else None
+    return found[0] if found[1] < FLAT_GAP else None
 
 
 # ------------------------------------------------------------------ advice
@@ -172,6 +179,7 @@ PLANS = {
     "exploding": ("lower_both_lr", "try_wgan"),
     "slow": ("lower_batch", "lower_nf", "lower_k_d", "lower_k_g", "server_busy"),
     "d_wins": ("lower_lr_d", "lower_k_d", "raise_k_g", "try_nonsaturating", "try_wgan"),
+    "g_wins": ("lower_lr_g", "lower_k_g", "be_patient"),
     "collapse": ("lower_lr_g", "raise_batch", "try_wgan", "reset"),
     "oscillating": ("lower_both_lr", "lower_beta1", "be_patient"),
     "barely_learning": ("raise_both_lr", "use_adam", "be_patient"),
@@ -189,7 +197,8 @@ def _advice(key: str, config: TrainConfig) -> tuple[str, ...]:
 
 @dataclass
 class HealthTracker:
-    """What one session shows: a message appears at once, stays at least MIN_SHOWN_S, and leaves only
+    """What one session shows: the most serious message only (three at once told a frozen run to lower
+    its rates, lower D's and change G), which appears at once, stays at least MIN_SHOWN_S, and leaves only
     once its condition has been false for CLEAR_AFTER_S (a flickering condition no longer makes the
     page jump).  Kept in the session's state, so each student's page has its own."""
 
@@ -210,4 +219,4 @@ class HealthTracker:
         for key in list(self.shown):
             if now - self.shown[key] >= MIN_SHOWN_S and now - self.last_true[key] >= CLEAR_AFTER_S:
                 del self.shown[key], self.last_true[key], self.latest[key]
-        return [self.latest[key] for key in ORDER if key in self.shown]
+        return [self.latest[key] for key in ORDER if key in self.shown][:1]  # the most serious: one message

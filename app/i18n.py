@@ -36,10 +36,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group_training": ("Training (live)", "Entraînement (en direct)"),
     "ctl_preset": ("Preset", "Préréglage"),
     "help_preset": ("A ready-made experiment: sets several controls at once (and the speck penalty to 0, so "
-                    "only the GAN's own game is at play).",
+                    "only the GAN's own game is at play) and restarts the run, as its description starts from "
+                    "an untrained GAN. Shows \"Custom settings\" once a control differs from every preset.",
                     "Une expérience toute prête : règle plusieurs paramètres d'un coup (et la pénalité des îlots "
-                    "à 0, pour ne voir que le jeu du GAN)."),
-    "preset_none": ("— choose an experiment —", "— choisir une expérience —"),
+                    "à 0, pour ne voir que le jeu du GAN) et relance l'entraînement, car sa description part "
+                    "d'un GAN non entraîné. Affiche « Réglages personnalisés » dès qu'un réglage diffère de "
+                    "tous les préréglages."),
     "ctl_architecture": ("Architecture", "Architecture"),
     "help_architecture": ("Tutorial DCGAN: the TensorFlow tutorial's network on 28×28, resized to 50×50. "
                           "nf DCGAN: convolutions straight at 50×50, width set by nf.",
@@ -228,6 +230,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "loss_g": ("G loss", "Perte de G"),
     "d_real": ("D(real)", "D(réel)"),
     "d_fake": ("D(generated)", "D(généré)"),
+    # ---------------------------------------------------------------- issue 18: presets, lone steps (h18a)
+    "preset_custom": ("Custom settings", "Réglages personnalisés"),
+    "help_preset_conditional": ("Presets show the plain GAN's phenomena: turn the conditional GAN off to use them.",
+                                "Les préréglages montrent les phénomènes du GAN simple : désactivez le GAN "
+                                "conditionnel pour les utiliser."),
+    "stepped_d": ("Step D: D updated once, G unchanged. The iteration counts full steps only (D, then G).",
+                  "Pas D : D mis à jour une fois, G inchangé. L'itération ne compte que les pas complets "
+                  "(D, puis G)."),
+    "stepped_g": ("Step G: G updated once, D unchanged. The iteration counts full steps only (D, then G).",
+                  "Pas G : G mis à jour une fois, D inchangé. L'itération ne compte que les pas complets "
+                  "(D, puis G)."),
+    "loss_updated": ("updated", "mis à jour"),
+    "loss_unchanged": ("unchanged", "inchangé"),
     # ---------------------------------------------------------------- lab: views
     "view": ("View", "Vue"),
     "help_view": ("What to watch; only the chosen view is drawn, so the page stays fast.",
@@ -322,7 +337,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no": ("no", "non"),
     "latest_report": ("Latest report, iteration {iteration} (256 samples)",
                       "Dernier bilan, itération {iteration} (256 échantillons)"),
-    "metric_material_w1": ("material W1 (distance of material levels)", "W1 de matière (écart des niveaux)"),
+    "metric_material_w1": ("material W1 (pixels)", "W1 de matière (pixels)"),
     "metric_js_pca": ("JS divergence (PCA grid)", "Divergence JS (grille ACP)"),
     "metric_floating_rate": ("floating material", "matière flottante"),
     "metric_support_contact_rate": ("touches the support", "touche l'appui"),
@@ -331,10 +346,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "metric_recall": ("recall", "rappel"),
     "metric_novelty": ("novelty", "nouveauté"),
     "metric_compliance_gap": ("compliance gap", "écart de souplesse"),
-    "metric_median_abs_ce": ("median |compliance error| (|CE|)", "|erreur de souplesse| médiane (|CE|)"),
-    "metric_median_vfe": ("median volume error (VFE)", "erreur de volume médiane (VFE)"),
-    "metric_fm8": ("floating material (FM)", "matière flottante (FM)"),
-    "metric_ld": ("void under the load (LD)", "vide sous la charge (LD)"),
+    "metric_median_abs_ce": ("median |compliance error| (|CE|, %)", "|erreur de souplesse| médiane (|CE|, %)"),
+    "metric_median_vfe": ("median volume error (VFE, %)", "erreur de volume médiane (VFE, %)"),
+    "metric_fm8": ("floating material (FM, %)", "matière flottante (FM, %)"),
+    "metric_ld": ("void under the load (LD, %)", "vide sous la charge (LD, %)"),
     "fig_physics": ("Physics against SIMP on {n} held-out load cases",
                     "Physique face à SIMP sur {n} cas de charge jamais vus"),
     "physics_axis": ("% (log scale)", "% (échelle log)"),
@@ -418,6 +433,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Chaque pas prend environ {seconds} s : courbes et pièces vont évoluer très lentement."),
     "health_d_wins": ("The discriminator wins: it rejects every generated design and G no longer improves.",
                       "Le discriminateur gagne : il rejette toutes les pièces générées et G ne progresse plus."),
+    "health_g_wins": ("The generator fools a lagging discriminator: D scores generated designs above real ones, "
+                      "so G is not pushed towards real-looking designs.",
+                      "Le générateur trompe un discriminateur à la traîne : D note les pièces générées au-dessus "
+                      "des vraies, G n'est donc pas poussé vers des pièces réalistes."),
     "health_collapse": ("The generator collapses: its designs all look alike.",
                         "Le générateur s'effondre : ses pièces se ressemblent toutes."),
     "health_oscillating": ("D and G oscillate: D's verdict on real and generated designs swings from one step "
@@ -429,11 +448,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "L'apprentissage est presque à l'arrêt : les scores de D ne bougent que de {swing} "
                                "par pas en moyenne (environ 0,1 quand ça apprend), les pertes restent plates et "
                                "les pièces changent lentement."),
-    "advice_lower_both_lr": ("Lower both learning rates (e.g. to 2e-4).",
-                             "Baissez les deux taux d'apprentissage (par ex. à 2e-4)."),
-    "advice_raise_both_lr": ("Raise both learning rates (e.g. to 5e-4): each step barely moves the weights.",
-                             "Augmentez les deux taux d'apprentissage (par ex. à 5e-4) : chaque pas bouge à peine "
-                             "les poids."),
+    "advice_lower_both_lr": ("Lower both learning rates (e.g. to 2e-4, as in Balanced).",
+                             "Baissez les deux taux d'apprentissage (par ex. à 2e-4, comme Équilibré)."),
+    "advice_raise_both_lr": ("Raise both learning rates (e.g. to 2e-4, as in Balanced): each step barely moves "
+                             "the weights.",
+                             "Augmentez les deux taux d'apprentissage (par ex. à 2e-4, comme Équilibré) : chaque pas "
+                             "bouge à peine les poids."),
     "advice_lower_lr_d": ("Lower D's learning rate.", "Baissez le taux d'apprentissage de D."),
     "advice_lower_lr_g": ("Lower G's learning rate.", "Baissez le taux d'apprentissage de G."),
     "advice_lower_k_d": ("Lower k_d (D updates per step).", "Baissez k_d (mises à jour de D par pas)."),

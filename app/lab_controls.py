@@ -114,29 +114,45 @@ def _control(name: str, run: Run) -> None:
         st.select_slider(label, sorted(set(param.steps) | {ss[key]}), format_func=_format(name), **common)
 
 
-def _apply_preset(run: Run, presets: dict) -> None:
-    """Set the preset's values in the run's controls; the live ones reach its worker at once."""
-    preset = presets.get(st.session_state[_preset_store(run.name)])
+def _apply_preset(run: Run, key: str) -> None:
+    """Set the picked preset's values in the run's controls and restart the run with them: a preset describes
+    a run from its start (the same rates applied to a trained network do something else)."""
+    from mechgan.presets import PRESETS
+
+    ss = st.session_state
+    preset = PRESETS.get(ss[key])
     if preset is None:
         return
     for name, value in preset.changes.items():
-        st.session_state[store(name, run.name)] = value
-    run.worker.send("set", {n: v for n, v in preset.changes.items() if PARAMS[n].live})
-
-
-def _preset_store(run: str) -> str:
-    return "preset" if run == "A" else f"preset{run}"
+        ss[store(name, run.name)] = value
+    try:
+        config = wanted_config(running_config(run) or TrainConfig(), run.name)
+    except ValueError:  # another control is invalid: the sidebar says which, and Reset waits for it
+        return
+    ss.playing = False
+    ss[f"reset_{run.name}"] = (config, run.worker.send("reset", config))
 
 
 def _preset_picker(run: Run) -> None:
-    from mechgan.presets import PRESETS
+    """The preset the run's controls match, derived at every draw (a manual change, the pretrained start or
+    a link shows "custom settings", never a preset left since), or a pick that sets them.
 
-    french = lang() == "fr"
-    titles = {"": T("preset_none"), **{n: p.title_fr if french else p.title_en for n, p in PRESETS.items()}}
-    st.selectbox(T("ctl_preset"), tuple(titles), format_func=titles.get, help=T("help_preset"),
-                 **kept(_preset_store(run.name), "", _apply_preset, (run, PRESETS)))
-    preset = PRESETS.get(st.session_state[_preset_store(run.name)])
-    if preset is not None:
+    The widget is keyed by what it shows: a change of the settings draws a new one, where a value set from
+    the server into the same widget could come back from the browser as a stale pick, applying the old
+    preset again (seen after language switches)."""
+    from mechgan.presets import PRESETS, matching
+
+    ss, french = st.session_state, lang() == "fr"
+    settings = {name: ss[store(name, run.name)] for name in CONTROLS}
+    preset = matching(settings)
+    shown = preset.name if preset else ""
+    conditional = settings["conditional"]
+    titles = {"": T("preset_custom"), **{n: p.title_fr if french else p.title_en for n, p in PRESETS.items()}}
+    key = f"_preset_{run.name}_{language_visit()}_{shown}"
+    st.selectbox(T("ctl_preset"), tuple(titles), index=tuple(titles).index(shown), format_func=titles.get,
+                 disabled=conditional, help=T("help_preset_conditional" if conditional else "help_preset"),
+                 key=key, on_change=_apply_preset, args=(run, key))
+    if preset is not None and not conditional:
         st.caption(preset.description_fr if french else preset.description_en)
 
 
@@ -165,7 +181,8 @@ def controls(runs: list[Run]) -> dict[str, TrainConfig | None]:
             chosen = st.segmented_control(T("edited_run"), names, required=True, help=T("help_edited_run"),
                                           **kept("edited_run", names[0]))
             edited = next(r for r in runs if r.name == chosen)
-        _preset_picker(edited)
+        if share.shows_presets(CONTROLS):
+            _preset_picker(edited)
         _pretrained_start(edited)
         st.subheader(T("hyperparameters"), anchor=False)
         st.caption(T("live_hint"))

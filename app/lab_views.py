@@ -53,20 +53,37 @@ def _kept(name: str, token, build):
 
 def header(snap: Snapshot) -> None:
     """Iteration counter, speed, status and the latest losses."""
-    last = snap.history[-1] if snap.history else {}
+    lone = _lone_step(snap.history)
     cols = st.columns([1, 1, 1.6, 1, 1])
     cols[0].metric(T("iteration"), N(snap.iteration))
     cols[1].metric(T("steps_per_s"), N(snap.steps_per_s, ".1f"))
     cols[2].metric(T("status"), _status(snap))
-    cols[3].metric(T("loss_d"), _num(last.get("loss_d")))
-    cols[4].metric(T("loss_g"), _num(last.get("loss_g")))
+    for col, player in zip(cols[3:], "dg"):  # after a lone step, the other loss is its last value, unchanged
+        delta = None if lone is None else T("loss_updated" if player == lone else "loss_unchanged")
+        col.metric(T(f"loss_{player}"), _num(_last(snap.history, f"loss_{player}")), delta, delta_color="off",
+                   delta_arrow="off")
     with st.container():  # a message comes and goes: in a block of its own, the charts below keep their place
+        if lone is not None and snap.state == "paused":
+            st.info(T(f"stepped_{lone}"), icon=":material/footprint:")
         if snap.state == "error":
             st.error(T("worker_error", error=snap.message), icon=":material/error:")
         elif snap.message == "idle":
             st.info(T("msg_idle"), icon=":material/bedtime:")
         elif snap.message and snap.state != "diverged":
             st.warning(snap.message)
+
+
+def _lone_step(history) -> str | None:
+    """"d" or "g" when the last record is a lone Step D or Step G (the other player's loss is NaN)."""
+    if not history:
+        return None
+    finite = {p: np.isfinite(history[-1].get(f"loss_{p}", np.nan)) for p in "dg"}
+    return next((p for p in "dg" if finite[p] and not finite["g" if p == "d" else "d"]), None)
+
+
+def _last(history, key: str) -> float | None:
+    """The latest finite value of ``key`` in the records (a lone step leaves the other loss NaN)."""
+    return next((r[key] for r in reversed(history) if np.isfinite(r.get(key, np.nan))), None)
 
 
 def _status(snap: Snapshot) -> str:
@@ -186,7 +203,7 @@ def quality(snap: Snapshot, views: ViewMaker) -> None:
 
         _chart(tf_fig.physics_curves(snap.metrics, names={k: T(f"metric_{k}") for k in TARGETS},
                                      title=T("fig_physics", n=LIVE_CASES), xaxis=T("iteration_axis"),
-                                     yaxis=T("physics_axis")), "fig_physics")
+                                     yaxis=T("physics_axis"), decimal=N(0.5, ".1f")[1]), "fig_physics")
     _report_table(snap.metrics[-1])
 
 
@@ -199,9 +216,9 @@ def _report_table(report: dict) -> None:
         if key == "iteration":
             continue
         bar = QUALITY_BAR.get(key) or TARGETS.get(key)
-        scale = tf_fig.W1_PIXELS if key == "material_w1" else 1  # in pixels, as on the chart
-        rows.append({T("metric"): T(f"metric_{key}"), T("value"): N(value * scale, ".3g"),
-                     T("target"): f"{bar.op} {N(bar.threshold * scale, 'g')}" if bar else "",
+        shown = tf_fig.shown_value  # in the unit of the charts (W1 in pixels, physics in %), named by the label
+        rows.append({T("metric"): T(f"metric_{key}"), T("value"): N(shown(key, value), ".3g"),
+                     T("target"): f"{bar.op} {N(shown(key, bar.threshold), 'g')}" if bar else "",
                      T("met"): (T("yes") if bar.met(report) else T("no")) if bar else ""})
     st.caption(T("latest_report", iteration=report["iteration"]))
     st.dataframe(rows, hide_index=True, width="stretch")

@@ -25,6 +25,10 @@ SMOOTHING = 0.6  # TensorBoard's default weight of the moving average
 ROBUST_Q = (10.0, 90.0)  # percentiles that bound the bulk of a curve (an early spike can be ~10 % of it)
 ROBUST_PAD = 1.0  # room above and below the bulk, as a share of its spread
 RAW_OPACITY = 0.25
+AXIS_FORMAT = ",~f"  # decimals as the ticks need, trailing zeros cut: 0,5 / 10 / 1 200, no "0,000000" or "1e+1"
+# Above the chart, a line per series as drawn (not the faint raw line's opacity)
+LEGEND = {"orient": "top", "direction": "horizontal", "symbolType": "stroke", "symbolOpacity": 1,
+          "symbolStrokeWidth": 2.5, "labelFontSize": 12, "labelLimit": 0}
 
 
 def ema(values: np.ndarray, weight: float) -> np.ndarray:
@@ -97,7 +101,7 @@ def _lines(history, series: dict[str, tuple[str, str]], title: str, xaxis: str, 
     small Arrow table.  Both lines of a series share its colour; the raw one is faint."""
     frame, names, smooth = _frame(history, series, smoothing)
     colors = [color for _, color in series.values()]
-    y = {"field": "value", "type": "quantitative", "title": yaxis}
+    y = {"field": "value", "type": "quantitative", "title": yaxis, "axis": {"format": AXIS_FORMAT}}
     values = frame[names].to_numpy(np.float64).ravel()
     spikes = None if log or ydomain is not None else robust_domain(values)
     if log:
@@ -107,18 +111,20 @@ def _lines(history, series: dict[str, tuple[str, str]], title: str, xaxis: str, 
         y["scale"] = {"domain": list(spikes), "zero": False}
     elif ydomain is not None:
         y["scale"] = {"domain": ydomain}
-    x = {"field": "iteration", "type": "quantitative", "title": xaxis, "axis": {"format": "~s"}}
+    x = {"field": "iteration", "type": "quantitative", "title": xaxis,
+         "axis": {"format": ",d", "tickMinStep": 1}}  # whole iterations, 1 200 (not "1.2k")
+    # every layer says the same of the legend: one that turns it off turned it off for all (Vega kept "disable")
     color = {"field": "series", "type": "nominal", "title": None, "scale": {"domain": names, "range": colors},
-             "legend": {"orient": "top", "direction": "horizontal"}}
+             "legend": LEGEND}
 
-    def line(fields: list, opacity: float, width: float, legend: bool) -> dict:
+    def line(fields: list, opacity: float, width: float) -> dict:
         rename = [] if fields == names else [{"calculate": "slice(datum.series, 1)", "as": "series"}]
         return {"transform": [{"fold": fields, "as": ["series", "value"]}, *rename,
                               {"filter": "isFinite(datum.value)"}],
                 "mark": {"type": "line", "strokeWidth": width, "opacity": opacity, "clip": True},
-                "encoding": {"x": x, "y": y, "color": color if legend else {**color, "legend": None}}}
+                "encoding": {"x": x, "y": y, "color": color}}
 
-    drawn = [line(names, RAW_OPACITY, 1.0, False), line(smooth, 1.0, 1.8, True)]
+    drawn = [line(names, RAW_OPACITY, 1.0), line(smooth, 1.0, 1.8)]
     heading = {"text": title, "anchor": "start"}
     if spikes is not None:
         drawn += _clip_marks(names, x, color, spikes)
@@ -137,7 +143,7 @@ def _clip_marks(names: list, x: dict, color: dict, domain: tuple[float, float]) 
             "transform": [{"fold": names, "as": ["series", "value"]}, {"filter": f"isFinite(datum.value) && {test}"}],
             "mark": {"type": "point", "shape": shape, "filled": True, "size": 60, "clip": False},
             "encoding": {"x": x, "y": {"datum": edge, "type": "quantitative"},
-                         "color": {**color, "legend": None},
+                         "color": color,
                          "tooltip": [{"field": "series", "type": "nominal"},
                                      {"field": "iteration", "type": "quantitative"},
                                      {"field": "value", "type": "quantitative", "format": ".3~g"}]}})

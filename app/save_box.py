@@ -37,12 +37,13 @@ def save_box(worker: Worker, snap: Snapshot) -> None:
 
 
 def suggested_name(snap: Snapshot) -> str:
-    """A free name that says what the run is: the preset picked, else the loss and the network width."""
+    """A free name that says what the run is: the preset its settings match, else the loss and the network width."""
+    from mechgan.presets import matching
     from mechgan.runs import free_run_name  # TensorFlow: imported when the Lab draws, not at start-up
 
-    preset = st.session_state.get("preset") or ""
     config = snap.config
-    base = preset.replace("_", "-") if preset else f"{config.loss.replace('_', '-')}-nf{config.nf}" if config \
+    preset = matching(config.to_dict()) if config else None
+    base = preset.name.replace("_", "-") if preset else f"{config.loss.replace('_', '-')}-nf{config.nf}" if config \
         else "run"
     return free_run_name(base, RUNS_ROOT)
 

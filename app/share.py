@@ -2,8 +2,9 @@
 
 A link's query parameters give a new tab its starting settings (any Lab
 control, e.g. ``?lr_g=5e-07&nf=8``) and, with ``show=lr_g,lr_d``, the only
-controls its sidebar draws; the other settings stay at the link's values or
-the server's defaults (``MECHGAN_DEFAULTS``).  Nothing is stored on the
+controls its sidebar draws (``presets`` in the list shows the preset picker
+too); the other settings stay at the link's values or the server's defaults
+(``MECHGAN_DEFAULTS``).  Nothing is stored on the
 server: a teacher makes a class link without a restart.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ from app.i18n import text
 from app.state import T, kept, lang
 
 SHOWN = "shown_controls"
+PRESET_PICKER = "presets"  # in a link's show= list: the preset picker, which a class link hides unless named
+PRESETS_SHOWN = "presets_shown"
 
 
 def starting_config(base: TrainConfig, controls: tuple[str, ...]) -> TrainConfig:
@@ -40,9 +43,18 @@ def shown_controls(controls: tuple[str, ...]) -> tuple[str, ...]:
     drops the query)."""
     ss = st.session_state
     if SHOWN not in ss:
-        asked = [n for n in st.query_params.get("show", "").split(",") if n in controls]
+        listed = st.query_params.get("show", "").split(",")
+        asked = [n for n in listed if n in controls]
         ss[SHOWN] = tuple(asked) or controls
+        ss[PRESETS_SHOWN] = not asked or PRESET_PICKER in listed
     return ss[SHOWN]
+
+
+def shows_presets(controls: tuple[str, ...]) -> bool:
+    """Whether this tab shows the preset picker: a preset sets k_d, k_g, the rates... so a link that hides
+    controls hides the presets too, unless its show= list names them."""
+    shown_controls(controls)
+    return st.session_state.get(PRESETS_SHOWN, True)
 
 
 def link(config: TrainConfig, controls: tuple[str, ...], show: tuple[str, ...] = ()) -> str:
@@ -91,7 +103,8 @@ def share_box(config: TrainConfig, controls: tuple[str, ...]) -> None:
         st.caption(T("share_student"))
         st.code(link(config, controls), language=None, wrap_lines=True)
         st.caption(T("share_teacher"))
-        show = st.multiselect(T("share_show"), controls, format_func=lambda n: text(f"ctl_{n}", language),
+        names = {PRESET_PICKER: text("ctl_preset", language), **{n: text(f"ctl_{n}", language) for n in controls}}
+        show = st.multiselect(T("share_show"), tuple(names), format_func=names.get,
                               placeholder=T("share_show_all"), **kept("share_show", []))
         st.code(link(config, controls, tuple(show)), language=None, wrap_lines=True)
         st.caption(T("share_notebook"))

@@ -338,6 +338,15 @@ def _arrows(data: DistributionData, name: str) -> go.Scatter:
 # ------------------------------------------------------------------ quality and step-by-step
 
 W1_PIXELS = 50 * 50  # material W1 is a fraction of the domain; the chart shows it in pixels
+PHYSICS_FLOOR = 0.1  # %: the physics chart draws 0 there (a log axis)
+PHYSICS_PERCENT = ("median_abs_ce", "median_vfe", "fm8", "ld")  # the physics chart's lines, in %
+# The unit every page shows a metric in (its label names it): W1 in pixels, the physics in %, the rest as is
+SHOWN_SCALE = {"material_w1": W1_PIXELS, **dict.fromkeys(PHYSICS_PERCENT, 100)}
+
+
+def shown_value(key: str, value: float) -> float:
+    """A report's value in the unit the figures and tables show it in."""
+    return value * SHOWN_SCALE.get(key, 1)
 
 
 def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Quality over time",
@@ -363,16 +372,22 @@ def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Qu
 
 
 def physics_curves(metrics, names: dict[str, str] | None = None, title: str = "Physics against SIMP",
-                   xaxis: str = "iteration", yaxis: str = "median error / rate (%)") -> go.Figure:
+                   xaxis: str = "iteration", yaxis: str = "median error / rate (%)",
+                   decimal: str = ".") -> go.Figure:
     """A conditional run's physics on held-out cases over time: median |CE| and VFE, FM and LD rates, in %
-    (|CE| starts in the thousands of % while G draws noise: the axis is logarithmic, 0 drawn at 0.1 %)."""
+    (|CE| starts in the thousands of % while G draws noise: the axis is logarithmic, 0 drawn at 0.1 %,
+    a tick per decade up to the highest point).  ``decimal``: the page's decimal mark, for "≤0.1"."""
     names = {"median_abs_ce": "median |CE|", "median_vfe": "median VFE", "fm8": "floating material",
              "ld": "load disrespect", **(names or {})}
     colors = {"median_abs_ce": "#2563eb", "median_vfe": "#f59e0b", "fm8": "#dc2626", "ld": "#7c3aed"}
-    fig = go.Figure([_metric_line(metrics, key, names[key], color, 100, floor=0.1) for key, color in colors.items()])
-    fig.update_layout(title=title, margin=dict(l=45, r=20, t=40, b=40), height=320, xaxis=dict(title=xaxis),
-                      yaxis=dict(title=yaxis, type="log", tickvals=[0.1, 1, 5, 10, 100, 1000, 10000],
-                                 ticktext=["≤0.1", "1", "5", "10", "100", "1000", "10000"]),
+    lines = [_metric_line(metrics, key, names[key], color, 100, floor=PHYSICS_FLOOR) for key, color in colors.items()]
+    top = max([PHYSICS_FLOOR * 10, *(y for line in lines for y in line.y)])
+    ticks = [10.0 ** e for e in range(-1, int(np.ceil(np.log10(top) - 1e-9)) + 1)]
+    text = [f"≤0{decimal}1", *(f"{t:,.0f}".replace(",", "\u202f" if decimal == "," else ",") for t in ticks[1:])]
+    fig = go.Figure(lines)
+    fig.update_layout(title=title, margin=dict(l=55, r=20, t=40, b=40), height=320, xaxis=dict(title=xaxis),
+                      yaxis=dict(title=yaxis, type="log", tickvals=ticks, ticktext=text,
+                                 range=[-1.1, np.log10(ticks[-1]) + 0.1]),  # every point under the top tick
                       legend=dict(orientation="h", y=-0.25), uirevision="keep")
     return fig
 

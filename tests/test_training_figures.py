@@ -159,6 +159,12 @@ def test_metric_and_step_figures():
     assert {t.name: list(t.y) for t in fig.data} == {"median |CE|": [3120.0, 4.0], "median VFE": [50.0, 1.0],
                                                      "floating material": [25.0, 0.1],  # 0 drawn at the floor
                                                      "load disrespect": [0.1, 0.1]}
+    ticks = fig.layout.yaxis.tickvals  # a tick per decade, the top one above every point: none drawn off the scale
+    assert list(ticks) == [0.1, 1, 10, 100, 1000, 10000] and fig.layout.yaxis.range[1] >= np.log10(ticks[-1])
+    french = tf_fig.physics_curves(physics[1:], decimal=",")
+    assert list(french.layout.yaxis.ticktext) == ["≤0,1", "1", "10"]
+    assert tf_fig.shown_value("material_w1", 0.01) == 25 and tf_fig.shown_value("median_abs_ce", 0.05) == 5
+    assert tf_fig.shown_value("recall", 0.5) == 0.5
     fig = tf_fig.gradient_norms({"conv1": 0.5}, {"dense": 2.0})
     assert list(fig.data[0].x) == [0.5] and list(fig.data[1].y) == ["G: dense"]
     fig = tf_fig.score_strip(np.array([0.9, 0.8]), np.array([0.1]))

@@ -152,7 +152,8 @@ def page() -> None:
             st.plotly_chart(tf_fig.sample_grid(out["samples"], out["scores"], cols=4, title=title),
                             key=f"fig_grid_{name}", **PLOT)
     st.subheader(T("quality_table"))
-    st.dataframe([{T("run"): name, **{T(f"metric_{k}"): N(v, ".4g") for k, v in outputs[name]["report"].items()}}
+    st.dataframe([{T("run"): name, **{T(f"metric_{k}"): N(tf_fig.shown_value(k, v), ".4g")
+                                               for k, v in outputs[name]["report"].items()}}
                   for name in chosen], hide_index=True, width="stretch")
     st.subheader(T("downloads"))
     for name in chosen:

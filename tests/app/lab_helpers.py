@@ -67,3 +67,10 @@ def zipped(members: dict[str, bytes]) -> bytes:
         for name, raw in members.items():
             zf.writestr(name, raw)
     return buf.getvalue()
+
+
+def preset_picker(at):
+    """The sidebar's preset box (keyed by the preset it shows, so found by its label), or None."""
+    from app.i18n import TEXTS
+
+    return next((box for box in at.sidebar.selectbox if box.label in TEXTS["ctl_preset"]), None)

@@ -15,7 +15,7 @@ from app.registry import Registry
 from app.views import ViewMaker
 from app.worker import WorkerSettings
 
-from lab_helpers import metrics, new_app, ready, wait_until, worker_of
+from lab_helpers import metrics, new_app, preset_picker, ready, wait_until, worker_of
 
 SMALL = TrainConfig(nf=4, batch_size=16, latent_dim=8)
 
@@ -138,6 +138,7 @@ def test_start_from_the_pretrained_run(lab):
     assert config == TrainConfig.from_dict(meta["config"])
     assert lab.session_state["cfg_nf"] == config.nf and lab.session_state["cfg_lr_g"] == config.lr_g
     assert metrics(lab)["Iteration"] == "3,000" and not lab.exception
+    assert preset_picker(lab).value == ""  # the pretrained settings are no preset
     lab.button(key="btn_step").click().run()
     wait_until(lab, lambda at: worker_of(at).snapshot().iteration == 3001, 120, "a step after the pretrained run")
 

@@ -43,7 +43,10 @@ def test_a_conditional_run_trains_with_the_labs_controls(lab, runs_dir):
     lab.run()
     titles = [c.proto.spec for c in lab.get("plotly_chart")]
     assert any("Physics against SIMP on 24 held-out load cases" in t for t in titles)
-    assert "median |compliance error| (|CE|)" in [row for row in lab.dataframe[0].value.iloc[:, 0]]
+    table = lab.dataframe[0].value
+    shown = table[table.iloc[:, 0] == "median |compliance error| (|CE|, %)"]
+    latest = worker.snapshot().metrics[-1]  # what the table shows
+    assert list(shown.iloc[0, 1:3]) == [f"{latest['median_abs_ce'] * 100:,.3g}", "<= 5"]  # in %, as the chart
     lab.session_state["lang"] = "fr"  # French: the same run, its rows labelled in French
     lab.run()
     lab.segmented_control(key=widget_key("view", "fr")).set_value("overview").run()

@@ -50,6 +50,23 @@ def test_a_saturated_winning_d_is_not_called_barely_learning():
     assert keys(snap) == ["d_wins"]
 
 
+def test_oscillation_is_measured_against_the_gap_d_keeps_and_a_fooled_d_is_told():
+    rng = np.random.default_rng(0)
+    jumpy = 0.12 * rng.standard_normal(60)  # the same jumps: noise around a wide gap, a swing around a narrow one
+    assert keys(Snapshot(state="playing", history=records(0.85 + jumpy, 0.15 - jumpy))) == []
+    assert keys(Snapshot(state="playing", history=records(0.6 + jumpy, 0.4 - jumpy))) == ["oscillating"]
+    fooled = records(0.5 + 0.01 * rng.standard_normal(60), 0.75 + 0.01 * rng.standard_normal(60))
+    found = diagnose(Snapshot(state="playing", config=TrainConfig(k_g=5, lr_g=2e-3), history=fooled), DIVERSITY)
+    assert found[0].key == "g_wins" and found[0].advice == ("lower_lr_g", "lower_k_g")
+
+
+def test_the_tracker_shows_the_most_serious_message_only():
+    snap = Snapshot(state="playing", history=records(np.full(60, 0.999), 0.001, loss_d=0.0, loss_g=180.0),
+                    steps_per_s=20)
+    assert keys(snap) == ["exploding", "d_wins"]  # a frozen run: both hold...
+    assert [f.key for f in HealthTracker().update(snap, DIVERSITY, 0.0)] == ["exploding"]  # ...one is said
+
+
 def test_exploding_losses_are_seen_from_the_first_records():
     snap = Snapshot(state="playing", history=records(0.9, 0.1, loss_d=910.0, loss_g=1340.0)[:2])
     found = diagnose(snap, DIVERSITY)

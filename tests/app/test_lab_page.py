@@ -10,7 +10,7 @@ from mechgan.config import LIVE_FIELDS, PARAMS
 
 from app.lab_controls import CONTROLS
 
-from lab_helpers import metrics, new_app, wait_until, widget_key, worker_of
+from lab_helpers import metrics, new_app, preset_picker, wait_until, widget_key, worker_of
 
 LIVE_VALUES = {"lr_g": 1e-3, "lr_d": 5e-4, "optimizer_g": "rmsprop", "optimizer_d": "sgd", "loss": "hinge",
                "k_d": 2, "k_g": 3, "speck_weight": 30.0}  # recon_weight: test_conditional_lab (a conditional run's)
@@ -61,20 +61,27 @@ def test_reset_only_controls_ask_for_a_reset_then_apply(lab):
     assert not [w for w in lab.warning if "Press Reset" in w.value]
 
 
-def test_step_buttons(lab):
+def test_step_buttons_say_which_player_moved(lab):
     # the page waits a few seconds for a step's answer; a loaded machine may take longer: the test waits on
     lab.button(key="btn_step_d").click().run()
     wait_until(lab, lambda at: metrics(at)["D loss"] != "—", 120, "Step D")
-    m = metrics(lab)
-    assert m["Iteration"] == "0" and m["G loss"] == "—"
+    m, deltas = metrics(lab), {x.label: x.delta for x in lab.metric}
+    assert m["Iteration"] == "0" and m["G loss"] == "—" and m["D loss"] != "—"  # G has no loss yet
+    assert (deltas["D loss"], deltas["G loss"]) == ("updated", "unchanged")
+    assert [i.value for i in lab.info if i.value.startswith("Step D: D updated once, G unchanged")]
+    d_loss = m["D loss"]
     lab.button(key="btn_step_g").click().run()
     wait_until(lab, lambda at: metrics(at)["G loss"] != "—", 120, "Step G")
-    m = metrics(lab)
-    assert m["Iteration"] == "0" and m["D loss"] == "—"
+    m, deltas = metrics(lab), {x.label: x.delta for x in lab.metric}
+    assert m["Iteration"] == "0" and m["D loss"] == d_loss and m["G loss"] != "—"  # D's: the last, unchanged
+    assert (deltas["D loss"], deltas["G loss"]) == ("unchanged", "updated")
+    assert [i.value for i in lab.info if i.value.startswith("Step G: G updated once, D unchanged")]
     lab.button(key="btn_step").click().run()
     wait_until(lab, lambda at: metrics(at)["Iteration"] == "1", 120, "Step")
     m = metrics(lab)
-    assert m["D loss"] != "—" and m["G loss"] != "—" and not lab.exception
+    assert m["D loss"] != "—" and m["G loss"] != "—"
+    assert not [x for x in lab.metric if x.delta] and not [i for i in lab.info if "updated once" in i.value]
+    assert not lab.exception
 
 
 def test_play_then_pause(lab):
@@ -116,16 +123,35 @@ def test_every_view_renders_and_step_by_step_shows_all_stages(lab):
     assert len(lab.latex) == 2 and not lab.exception
 
 
-def test_preset_sets_the_controls_and_the_worker(lab):
+def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(lab):
     from mechgan.presets import PRESETS
 
-    lab.selectbox(key=widget_key("preset")).set_value("both_large").run()
-    changes = PRESETS["both_large"].changes
-    for name, value in changes.items():
-        if name in CONTROLS:
-            assert lab.session_state[f"cfg_{name}"] == value
-    wait_until(lab, lambda at: worker_of(at).snapshot().config.lr_g == changes["lr_g"], 30, "the preset")
-    assert lab.sidebar.caption  # the preset's description is shown
+    lab.button(key="btn_step").click().run()
+    lab.button(key="btn_step").click().run()
+    assert worker_of(lab).snapshot().iteration == 2
+    preset_picker(lab).set_value("both_large").run()
+    preset = PRESETS["both_large"]
+    for name, value in preset.changes.items():
+        assert lab.session_state[f"cfg_{name}"] == value
+    base = worker_of(lab).snapshot().config  # a fresh run of the preset's settings: what its description says
+    wait_until(lab, lambda at: ready_at(at, 0) and worker_of(at).snapshot().config == preset.apply(base), 60,
+               "the preset's fresh run")
+    assert [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+    assert lab.text_input(key="run_name").placeholder.startswith("both-large")
+    lab.select_slider(key=widget_key("cfg_lr_g")).set_value(5e-4).run()  # a manual change: no preset any more
+    assert preset_picker(lab).value == ""
+    assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+    lab.select_slider(key=widget_key("cfg_lr_g")).set_value(preset.changes["lr_g"]).run()  # back: it holds again
+    assert preset_picker(lab).value == "both_large"
+    lab.toggle(key=widget_key("cfg_conditional")).set_value(True).run()  # presets are the plain GAN's
+    picker = preset_picker(lab)
+    assert picker.disabled and "conditional" in picker.help
+    assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+
+
+def ready_at(at, iteration: int) -> bool:
+    snap = worker_of(at).snapshot()
+    return snap.state == "paused" and snap.iteration == iteration
 
 
 def test_save_run_then_runs_page_lists_it(lab, runs_dir):

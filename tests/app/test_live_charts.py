@@ -69,3 +69,21 @@ def test_the_even_line_is_drawn_only_when_asked(even_line):
     valid(frame, spec)
     rules = [layer for layer in spec["layer"] if layer["mark"].get("type") == "rule"]
     assert len(rules) == int(even_line) and spec["layer"][0]["encoding"]["y"]["scale"] == {"domain": [0, 1]}
+
+
+def test_every_layer_asks_for_the_same_legend_so_vega_draws_it():
+    """One layer with ``legend: null`` and another with a legend: Vega kept "disable" and drew none."""
+    runs = {"A": history(), "B": history(seed=1)}
+    for frame, spec in (live_charts.loss_curves(history(), "L", "it", "loss", NAMES),
+                        live_charts.compare_curves(runs, "loss_g", "G", "it", "loss")):
+        valid(frame, spec)
+        legends = [layer["encoding"]["color"]["legend"] for layer in spec["layer"] if "color" in layer["encoding"]]
+        assert len(legends) >= 3 and all(legend == live_charts.LEGEND for legend in legends)
+        assert spec["layer"][1]["encoding"]["color"]["scale"]["domain"] in (list(NAMES), ["A", "B"])
+
+
+def test_axes_write_whole_iterations_and_trimmed_losses():
+    _, spec = live_charts.loss_curves(history(spike=2.5), "L", "it", "loss", NAMES)
+    x, y = spec["layer"][0]["encoding"]["x"], spec["layer"][0]["encoding"]["y"]
+    assert x["axis"] == {"format": ",d", "tickMinStep": 1}  # 1,200 (1 200 in French), not "1.2k"
+    assert y["axis"]["format"] == ",~f"  # 0.5 and 10, not "0.000000" or "1e+1"

@@ -11,7 +11,7 @@ from app.state import default_config
 
 from test_config import HOSTILE_JSON_TEXTS, HOSTILE_TEXTS
 
-from lab_helpers import MAIN, ready, wait_until, widget_key, worker_of
+from lab_helpers import MAIN, preset_picker, ready, wait_until, widget_key, worker_of
 
 
 def _open(query: dict):
@@ -37,11 +37,21 @@ def test_a_class_link_shows_only_its_controls_with_its_values():
     try:
         sliders = {s.key for s in at.sidebar.select_slider}
         assert sliders == {widget_key("cfg_lr_g"), widget_key("cfg_lr_d")}
-        assert not at.sidebar.selectbox(key=widget_key("preset")).value  # the preset picker stays
+        assert preset_picker(at) is None  # a preset sets hidden k_d...
         assert at.select_slider(key=widget_key("cfg_lr_g")).value == 5e-7
         config = worker_of(at).snapshot().config
         assert (config.lr_g, config.lr_d, config.nf) == (5e-7, 2e-3, 8)  # hidden nf: the link's value
         assert not at.exception and not at.warning
+    finally:
+        _stop(at)
+
+
+def test_a_class_link_shows_the_presets_only_when_it_names_them():
+    at = _open({"k_d": "3", "show": "lr_g,presets"})
+    try:
+        picker = preset_picker(at)
+        assert picker.value == "" and not at.exception  # k_d 3 is no preset's
+        assert {s.key for s in at.sidebar.select_slider} == {widget_key("cfg_lr_g")}
     finally:
         _stop(at)
 

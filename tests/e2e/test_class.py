@@ -62,7 +62,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     preset = PRESETS["both_small"]
     s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")).click()
     page.get_by_role("option", name=preset.title_fr).click()
-    small = {"lr_g": "5e-7", "lr_d": "5e-7", "speck_weight": "0"}
+    small = {"lr_g": "2e-7", "lr_d": "2e-7", "speck_weight": "0"}
     s.shows_settings(small)
     button(page, s.t("reset")).click()
     wait_for(lambda: s.status() == s.t("state_paused") and s.iteration() == 0, 120, "the reset run")
@@ -75,7 +75,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     lr_g = s.slider("ctl_lr_g")  # a live change: one notch up
     lr_g.focus()
     lr_g.press("ArrowRight")
-    s.shows_settings({"lr_g": "1e-6"})
+    s.shows_settings({"lr_g": "3e-7"})
     s.keeps_training("after a live change")
     assert page.get_by_text(s.t("needs_reset", fields="")[:12]).count() == 0
     button(page, s.t("pause")).click()
@@ -91,7 +91,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     page.get_by_text(s.t("saved", name="classe")).wait_for(timeout=30_000)
     s.sees_no_error("saved")
     saved = json.loads((runs_root / "classe" / "config.json").read_text())["config"]
-    assert (saved["lr_g"], saved["lr_d"], saved["speck_weight"]) == (1e-6, 5e-7, 0.0)
+    assert (saved["lr_g"], saved["lr_d"], saved["speck_weight"]) == (3e-7, 2e-7, 0.0)
     assert saved["nf"] == 8  # the server's class-wide default, untouched by the language switches
 
     before = (runs_root / "classe" / "history.csv").read_text()

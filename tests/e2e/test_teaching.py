@@ -81,7 +81,7 @@ def _compare(page, server: str, screenshots) -> None:
     _pick_preset(page, PRESETS["both_large"].title_en)  # run A
     page.locator('[data-testid="stSidebar"]').get_by_text("B", exact=True).click()
     lr_g = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(has_text="Learning rate of G")
-    wait_for(lambda: _value(lr_g) == "5e-4", 30, "the sidebar to show run B's settings (A's are the preset's 5e-2)")
+    wait_for(lambda: _value(lr_g) == "5e-4", 30, "the sidebar to show run B's settings (A's are the preset's 2e-2)")
     _pick_preset(page, PRESETS["both_small"].title_en)
     wait_for(lambda: metric(page, "Status") == "paused", 120, "both runs to be ready")
     button(page, "Play").click()
