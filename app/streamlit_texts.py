@@ -1,0 +1,66 @@
+"""Streamlit's own words (its uploader's button, its icons' labels for screen readers) in the page's language.
+
+Streamlit 1.67 has no locale setting for them.  The uploader's button text is
+swapped by CSS: drawn with the page, no script, and the accessible name follows
+the visible text.  Labels only a screen reader reads ("Help for …", "Increment")
+cannot be reached by CSS: one small script watches the page and rewrites them,
+keeping Streamlit's own label to restore it in English.  Multiselects drop their
+"Select all" row with ``select_all=False`` where a widget uses one.
+"""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from app.state import T
+
+# Streamlit's aria-labels, English -> a key of app.i18n; "Help for {label}" is matched on its prefix.
+ARIA = {"Sidebar": "aria_sidebar", "Collapse sidebar": "aria_collapse_sidebar",
+        "Expand sidebar": "aria_expand_sidebar", "App pages": "aria_app_pages", "Link to heading": "aria_heading_link",
+        "Increment": "aria_increment", "Decrement": "aria_decrement", "file upload": "aria_file_upload",
+        "Help": "aria_help"}
+HELP_FOR = "Help for "
+
+_SCRIPT = """<script>
+(() => {
+  window.mechganAria = %s;
+  const translate = (el) => {
+    const now = el.getAttribute('aria-label');
+    if (now === null) return;
+    if (el.dataset.ariaSet !== now) el.dataset.ariaOwn = now;  // Streamlit's own label, new or changed
+    const own = el.dataset.ariaOwn, rules = window.mechganAria;
+    const said = own.startsWith(rules.helpFor) ? rules.help + ' ' + own.slice(rules.helpFor.length)
+                                               : (rules.exact[own] ?? own);
+    el.dataset.ariaSet = said;
+    if (said !== now) el.setAttribute('aria-label', said);
+  };
+  const within = (node) => {
+    if (node.nodeType !== 1) return;
+    translate(node);
+    node.querySelectorAll('[aria-label]').forEach(translate);
+  };
+  within(document.body);
+  if (window.mechganAriaObserver) return;
+  window.mechganAriaObserver = new MutationObserver((changes) => changes.forEach((c) =>
+    c.type === 'attributes' ? translate(c.target) : c.addedNodes.forEach(within)));
+  window.mechganAriaObserver.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                     attributeFilter: ['aria-label']});
+})();
+</script>"""
+
+
+def _css() -> str:
+    """The uploader's button: Streamlit's word hidden (and out of the accessibility tree), ours drawn after it."""
+    button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+    return (f"<style>{button} {{visibility: hidden; font-size: 0}}"
+            f"{button}::after {{visibility: visible; font-size: 0.875rem; content: {json.dumps(T('st_upload'))}}}"
+            ".st-key-streamlit_texts {display: none}</style>")
+
+
+def translate_streamlit() -> None:
+    """Put Streamlit's own words in the page's language (call on every run of every page)."""
+    st.html(_css())
+    rules = {"exact": {en: T(key) for en, key in ARIA.items()}, "helpFor": HELP_FOR, "help": T("aria_help_for")}
+    with st.sidebar.container(key="streamlit_texts"):  # hidden: a script still runs, and takes no room
+        st.html(_SCRIPT % json.dumps(rules, ensure_ascii=False), unsafe_allow_javascript=True)
