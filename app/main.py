@@ -22,10 +22,12 @@ from app.state import T, default_lang  # noqa: E402
 from app.streamlit_texts import translate_streamlit  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+SIDEBAR_PX = 356  # Streamlit's 300 cut the longer French choices and chips short at 1366 px
 PAGES = Path(__file__).resolve().parent / "screens"  # a "pages" folder would be listed by Streamlit, file names and all
 
 # a file of the app, served by the app: a Material icon as favicon is fetched from a font host, offline too
-st.set_page_config(page_title="mechgan", page_icon=str(Path(__file__).resolve().parent / "favicon.png"), layout="wide")
+st.set_page_config(page_title="mechgan", page_icon=str(Path(__file__).resolve().parent / "favicon.png"), layout="wide",
+                   initial_sidebar_state=SIDEBAR_PX)
 
 ss = st.session_state
 if ss.get("lang") not in LANGUAGES:  # a new session: the link's ?lang=, else the server's default

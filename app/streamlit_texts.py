@@ -19,8 +19,9 @@ from app.state import T
 ARIA = {"Sidebar": "aria_sidebar", "Collapse sidebar": "aria_collapse_sidebar",
         "Expand sidebar": "aria_expand_sidebar", "App pages": "aria_app_pages", "Link to heading": "aria_heading_link",
         "Increment": "aria_increment", "Decrement": "aria_decrement", "file upload": "aria_file_upload",
-        "Help": "aria_help"}
-HELP_FOR = "Help for "
+        "Help": "aria_help", "Open": "aria_open", "Close": "aria_close", "Clear all": "aria_clear_all",
+        "Selected values": "aria_selected_values"}
+PREFIXES = {"Help for ": "aria_help_for", "Remove ": "aria_remove"}  # "Help for Langue": a label after them
 
 _SCRIPT = """<script>
 (() => {
@@ -30,8 +31,8 @@ _SCRIPT = """<script>
     if (now === null) return;
     if (el.dataset.ariaSet !== now) el.dataset.ariaOwn = now;  // Streamlit's own label, new or changed
     const own = el.dataset.ariaOwn, rules = window.mechganAria;
-    const said = own.startsWith(rules.helpFor) ? rules.help + ' ' + own.slice(rules.helpFor.length)
-                                               : (rules.exact[own] ?? own);
+    const prefix = Object.keys(rules.prefixes).find((p) => own.startsWith(p));
+    const said = prefix ? rules.prefixes[prefix] + ' ' + own.slice(prefix.length) : (rules.exact[own] ?? own);
     el.dataset.ariaSet = said;
     if (said !== now) el.setAttribute('aria-label', said);
   };
@@ -51,16 +52,20 @@ _SCRIPT = """<script>
 
 
 def _css() -> str:
-    """The uploader's button: Streamlit's word hidden (and out of the accessibility tree), ours drawn after it."""
+    """The uploader's button: Streamlit's word hidden (and out of the accessibility tree), ours drawn after it.
+    And a multiselect's chips wrap their text, where Streamlit cuts it ("Taux d'appre…" twice, for G and D)."""
     button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+    chip = "[data-testid='stMultiSelectTagsContainer'] [data-tag]"
     return (f"<style>{button} {{visibility: hidden; font-size: 0}}"
             f"{button}::after {{visibility: visible; font-size: 0.875rem; content: {json.dumps(T('st_upload'))}}}"
+            f"{chip} {{height: auto}} {chip} > span {{white-space: normal; text-overflow: clip}}"
             ".st-key-streamlit_texts {display: none}</style>")
 
 
 def translate_streamlit() -> None:
     """Put Streamlit's own words in the page's language (call on every run of every page)."""
     st.html(_css())
-    rules = {"exact": {en: T(key) for en, key in ARIA.items()}, "helpFor": HELP_FOR, "help": T("aria_help_for")}
+    rules = {"exact": {en: T(key) for en, key in ARIA.items()},
+             "prefixes": {en: T(key) for en, key in PREFIXES.items()}}
     with st.sidebar.container(key="streamlit_texts"):  # hidden: a script still runs, and takes no room
         st.html(_SCRIPT % json.dumps(rules, ensure_ascii=False), unsafe_allow_javascript=True)
