@@ -20,8 +20,11 @@ ARIA = {"Sidebar": "aria_sidebar", "Collapse sidebar": "aria_collapse_sidebar",
         "Expand sidebar": "aria_expand_sidebar", "App pages": "aria_app_pages", "Link to heading": "aria_heading_link",
         "Increment": "aria_increment", "Decrement": "aria_decrement", "file upload": "aria_file_upload",
         "Help": "aria_help", "Open": "aria_open", "Close": "aria_close", "Clear all": "aria_clear_all",
-        "Selected values": "aria_selected_values"}
-PREFIXES = {"Help for ": "aria_help_for", "Remove ": "aria_remove"}  # "Help for Langue": a label after them
+        "Selected values": "aria_selected_values", "Copy to clipboard": "aria_copy", "Show data": "aria_show_data",
+        "Download as PNG": "aria_download_png", "Download as CSV": "aria_download_csv", "Fullscreen": "aria_fullscreen",
+        "Search": "aria_search", "Show/hide columns": "aria_columns", "Copy Vega-Lite spec": "aria_copy_spec",
+        "Vega visualization": "aria_chart"}
+PREFIXES = {"Help for ": "aria_help_for", "Remove ": "aria_remove", "Fullscreen: ": "aria_fullscreen_of"}  # "Help for Langue": a label after them
 
 _SCRIPT = """<script>
 (() => {
