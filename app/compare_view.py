@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mechgan import training_figures as tf_fig
 from mechgan.config import PARAMS, TrainConfig
 
 from app import lab_views, live_charts
-from app.state import T
+from app.state import N, T
 from app.worker import Snapshot
 
 SAMPLE_COLS = 4  # tiles a row in each half of the page: at 8, a D score was ~6 px high at 1366x768
@@ -24,7 +23,7 @@ def differences(configs: dict[str, TrainConfig]) -> dict[str, str]:
     """Each run's label with what sets it apart, e.g. {"A": "A · lr_g 5e-2, lr_d 5e-2", ...}."""
     first, *others = configs.values()
     changed = [n for n in PARAMS if any(getattr(c, n) != getattr(first, n) for c in others)]
-    return {name: f"{name} · " + (", ".join(f"{n} {getattr(c, n):g}" if isinstance(getattr(c, n), float)
+    return {name: f"{name} · " + (", ".join(f"{n} {N(getattr(c, n), 'g')}" if isinstance(getattr(c, n), float)
                                             else f"{n} {getattr(c, n)}" for n in changed) or T("same_settings"))
             for name, c in configs.items()}
 
@@ -52,4 +51,7 @@ def show(snaps: dict[str, Snapshot], views) -> None:
             column.info(T("no_samples_yet"))
             continue
         column.markdown(f"**{name}** · {T('fig_samples', iteration=snap.sample_iteration)}")
-        column.image(tf_fig.sample_png(snap.samples, snap.sample_scores, cols=SAMPLE_COLS), width="stretch")
+        png, floating = lab_views.tiles(snap.samples, snap.sample_scores, cols=SAMPLE_COLS)
+        column.image(png, width="stretch")
+        if floating:
+            column.caption(T("samples_floating", n=floating, total=len(snap.samples)))

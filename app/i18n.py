@@ -145,7 +145,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help_seed": ("Fixes the random start: the same seed and settings give the same run.",
                   "Fixe le départ aléatoire : même graine et mêmes réglages donnent le même entraînement."),
     "choice_nf": ("nf DCGAN (50×50)", "DCGAN nf (50×50)"),
-    "choice_tutorial": ("Tutorial DCGAN (28×28, resized)", "DCGAN du tutoriel (28×28, redimensionné)"),
+    "choice_tutorial": ("Tutorial DCGAN (28×28, resized)", "DCGAN du tutoriel (28×28 agrandi)"),
     "choice_minimax": ("Minimax (original GAN)", "Minimax (GAN original)"),
     "choice_nonsaturating": ("Non-saturating", "Non saturante"),
     "choice_least_squares": ("Least squares (LSGAN)", "Moindres carrés (LSGAN)"),
@@ -254,13 +254,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "view_step_by_step": ("Step by step", "Pas à pas"),
     "fig_losses": ("Losses", "Pertes"),
     "fig_d_scores": ("Mean D score (0.5 = D cannot tell)", "Score moyen de D (0,5 = D ne sait pas)"),
-    "fig_d_scores_critic": ("Mean D score (with this loss D's output is a score, not a probability)",
-                            "Score moyen de D (avec cette perte, D donne un score, pas une probabilité)"),
+    "fig_d_scores_critic": ("Mean D score (here a score, not a probability)",
+                            "Score moyen de D (ici un score, pas une probabilité)"),
     "d_prob_axis": ("D(x): probability of real", "D(x) : probabilité d'être réelle"),
     "d_score_axis": ("D's score (sigmoid of its output)", "score de D (sigmoïde de sa sortie)"),
     "loss_axis_log": ("loss (log scale)", "perte (échelle log)"),
-    "curve_clipped": ("▲ peaks above the range are clipped (hover a triangle for the value; log axis shows all)",
-                      "▲ pics coupés au bord (survolez un triangle pour la valeur ; l'échelle log montre tout)"),
+    "curve_clipped": ("▲ peaks clipped (hover a triangle; the log axis shows all)",
+                      "▲ pics coupés (survolez un triangle ; l'échelle log montre tout)"),
     "ctl_smoothing": ("Smoothing", "Lissage"),
     "help_smoothing": ("Exponential moving average of the curves, as in TensorBoard: 0 shows the raw values, "
                        "0.9 a strongly smoothed trend. The raw curve stays drawn, faint.",
@@ -492,12 +492,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "overlay_and_mean": ("Overlay and mean design", "Superposition et pièce moyenne"),
     "overlay_count": ("Designs overlaid", "Pièces superposées"),
     "help_overlay_count": ("How many designs of the draw to stack.", "Nombre de pièces du tirage à superposer."),
-    "fig_overlay": ("Overlay of {count} designs", "Superposition de {count} pièces"),
+    "fig_overlay": ("Outlines of {count} designs", "Contours de {count} pièces"),
     "fig_mean_design": ("Mean of all designs", "Moyenne de toutes les pièces"),
-    "overlay_caption": ("Each pixel shows the share of designs with material there: the clamped edge and the "
-                        "load region are almost always solid.",
-                        "Chaque pixel montre la part des pièces qui y ont de la matière : l'encastrement et la "
-                        "zone de charge sont presque toujours pleins."),
+    "overlay_caption": ("Left, where the outlines of the drawn designs run: the darker, the more designs have an "
+                        "edge there. Right, the share of all designs with material at each pixel: the clamped edge "
+                        "is solid at its two ends and empty in its middle (the two arms of the cantilever); the "
+                        "load moves along the right edge (each design has material where its own load acts), so no pixel there "
+                        "is always solid.",
+                        "À gauche, où passent les contours des pièces tirées : plus c'est foncé, plus de pièces y "
+                        "ont un bord. À droite, la part de toutes les pièces qui ont de la matière en chaque "
+                        "pixel : l'encastrement est plein à ses deux bouts et vide en son milieu (les deux bras "
+                        "de la console) ; la charge se déplace le long du bord droit (chaque pièce a de la matière "
+                        "là où s'applique sa propre charge), aucun pixel n'y est donc toujours plein."),
     "designs_axis": ("designs", "pièces"),
     "fig_load_cases": ("Load cases", "Cas de charge"),
     "angle_axis": ("load direction (degrees from straight down)", "direction de la charge (degrés depuis la verticale)"),
@@ -668,7 +674,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "design_simp": ("SIMP, same case", "SIMP, même cas"),
     "design_simp_iter": ("SIMP · iteration {it}", "SIMP · itération {it}"),
     "design_simp_done": ("SIMP · final ({it} iterations)", "SIMP · final ({it} itérations)"),
-    "design_simp_caption": ("Compliance C = {c} · volume {vf} · {s} s", "Souplesse C = {c} · volume {vf} · {s} s"),
+    "design_simp_caption": ("Compliance C = {c} · volume {vf}  \nsolved in {s} s",
+                            "Souplesse C = {c} · volume {vf}  \nrésolu en {s} s"),
     "design_g_caption": ("C = {c} · CE = {ce}", "C = {c} · CE = {ce}"),
     "design_g_unloaded": ("No material at the load: this design does not carry it.",
                           "Pas de matière sous la charge : cette pièce ne la porte pas."),
@@ -680,6 +687,48 @@ TEXTS: dict[str, tuple[str, str]] = {
     "design_col_median_ce": ("Median CE of G", "CE médiane de G"),
     "design_col_best_ce": ("Best CE of G", "Meilleure CE de G"),
     "design_col_in_range": ("Trained range", "Domaine entraîné"),
+    # ---------------------------------------------------------------- Streamlit's own words, floating material
+    "st_upload": ("Upload", "Choisir un fichier"),
+    "aria_sidebar": ("Sidebar", "Barre latérale"),
+    "aria_collapse_sidebar": ("Collapse sidebar", "Replier la barre latérale"),
+    "aria_expand_sidebar": ("Expand sidebar", "Déplier la barre latérale"),
+    "aria_app_pages": ("App pages", "Pages de l'application"),
+    "aria_heading_link": ("Link to heading", "Lien vers ce titre"),
+    "aria_increment": ("Increment", "Augmenter"),
+    "aria_decrement": ("Decrement", "Diminuer"),
+    "aria_file_upload": ("file upload", "envoi de fichier"),
+    "aria_help": ("Help", "Aide"),
+    "aria_help_for": ("Help for", "Aide :"),
+    "aria_open": ("Open", "Ouvrir"),
+    "aria_close": ("Close", "Fermer"),
+    "aria_clear_all": ("Clear all", "Tout effacer"),
+    "aria_remove": ("Remove", "Retirer"),
+    "aria_selected_values": ("Selected values", "Valeurs choisies"),
+    "aria_copy": ("Copy to clipboard", "Copier dans le presse-papiers"),
+    "aria_show_data": ("Show data", "Afficher les données"),
+    "aria_download_png": ("Download as PNG", "Télécharger en PNG"),
+    "aria_download_csv": ("Download as CSV", "Télécharger en CSV"),
+    "aria_fullscreen": ("Fullscreen", "Plein écran"),
+    "aria_fullscreen_of": ("Fullscreen:", "Plein écran :"),
+    "aria_search": ("Search", "Rechercher"),
+    "aria_columns": ("Show/hide columns", "Afficher ou masquer les colonnes"),
+    "aria_copy_spec": ("Copy Vega-Lite spec", "Copier la spécification Vega-Lite"),
+    "aria_chart": ("Vega visualization", "Graphique Vega"),
+    "design_g_floating": ("C = {c} · CE = {ce} · {px} px floating (orange)",
+                          "C = {c} · CE = {ce} · {px} px de matière flottante (orange)"),
+    "floating_explain": ("Floating material (orange): solid pieces cut off from the part that holds the clamped edge "
+                         "(8-connected). They carry no load, so CE, computed on the whole design, does not see "
+                         "them; they only add weight.",
+                         "Matière flottante (en orange) : morceaux de matière détachés de la pièce tenue par "
+                         "l'encastrement (8-connexité). Ils ne portent aucune charge : la CE, calculée sur toute la "
+                         "pièce, ne les voit pas ; ils ne font qu'ajouter du poids."),
+    "samples_floating": ("{n} of {total} designs hold floating material (orange): pieces cut off from the part that "
+                         "holds the clamped edge, which carry no load.",
+                         "{n} pièces sur {total} ont de la matière flottante (en orange) : des morceaux détachés de "
+                         "la pièce tenue par l'encastrement, qui ne portent aucune charge."),
+    "overlay_axis": ("share of outlines", "part des contours"),
+    "nb_rows": ("a row per load case", "une ligne par cas de charge"),
+    "nb_steps": ("train_step, 1,200 times", "train_step, 1 200 fois"),
 }
 
 
@@ -693,6 +742,6 @@ def text(key: str, lang: str, **values) -> str:
 def number(value: float, lang: str, spec: str = ",") -> str:
     """``value`` formatted with ``spec`` as ``lang`` writes numbers: 1,234.5 in English, 1 234,5 in French."""
     written = format(value, spec)
-    if lang == "fr":
-        written = written.replace(",", "\u202f").replace(".", ",")
+    if lang == "fr":  # and a narrow space before a percent sign, "40 %"
+        written = written.replace(",", "\u202f").replace(".", ",").replace("%", "\u202f%")
     return written

@@ -10,6 +10,7 @@ import time
 import numpy as np
 import streamlit as st
 
+from mechgan import metrics
 from mechgan import training_figures as tf_fig
 from mechgan.config import TrainConfig
 
@@ -29,6 +30,25 @@ SMOOTHING_STEPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)  # TensorBoard's weights
 
 def _chart(fig, key: str) -> None:
     st.plotly_chart(localized_figure(fig), key=key, **PLOT)
+
+
+def tiles(samples: np.ndarray, scores: np.ndarray | None, cols: int = 8) -> tuple[str, int]:
+    """Generated designs as one PNG, their D scores written the page's way and their floating material in
+    orange; and how many designs hold some."""
+    floating = metrics.floating_mask(samples)
+    return (tf_fig.sample_png(samples, scores, cols, decimal=N(0.5, ".1f")[1], floating=floating),
+            int(floating.reshape(len(floating), -1).any(axis=1).sum()))
+
+
+def tiles_caption(caption: str, floating: int, total: int) -> str:
+    """``caption``, then what the orange pixels are when some design holds floating material."""
+    return caption + ("  \n" + T("samples_floating", n=floating, total=total) if floating else "")
+
+
+def grid(samples: np.ndarray, scores: np.ndarray | None = None, title: str = "", cols: int = 8):
+    """A sample grid chart (slow motion, timeline, Runs), drawn as :func:`tiles` draws them."""
+    return tf_fig.samplegrid(samples, scores, cols, title, decimal=N(0.5, ".1f")[1],
+                              floating=metrics.floating_mask(samples))
 
 
 def curves(data_and_spec) -> None:
@@ -135,9 +155,10 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
         return
     # an image, not a chart: the browser swaps its source in place, where a chart is drawn anew, blank
     # meanwhile; and a data URI, drawn at once, where a served file would be fetched first
-    st.image(_kept("samples", hash(snap.samples.tobytes() + snap.sample_scores.tobytes()),
-                   lambda: tf_fig.sample_png(snap.samples, snap.sample_scores)), width="stretch")
-    st.caption(T("samples_caption"))
+    png, floating = _kept("samples", hash(snap.samples.tobytes() + snap.sample_scores.tobytes()),
+                          lambda: tiles(snap.samples, snap.sample_scores))
+    st.image(png, width="stretch")
+    st.caption(tiles_caption(T("samples_caption"), floating, len(snap.samples)))
 
 
 def _samples_by_case(snap: Snapshot) -> None:
@@ -145,14 +166,16 @@ def _samples_by_case(snap: Snapshot) -> None:
     from mechgan.specification import FIXED_CASES
 
     per_case = len(snap.samples) // len(FIXED_CASES)
-    token = hash(snap.samples.tobytes() + snap.sample_scores.tobytes())
+    token, floating = hash(snap.samples.tobytes() + snap.sample_scores.tobytes()), 0
     for i, (row, angle, volume) in enumerate(FIXED_CASES):
         part = slice(i * per_case, (i + 1) * per_case)
         label, image = st.columns([1, 3], vertical_alignment="center")
         label.markdown(T("case_label", row=row, angle=N(angle, "+.0f"), volume=N(volume, ".0%")))
-        image.image(_kept(f"samples_{i}", token, lambda: tf_fig.sample_png(
-            snap.samples[part], snap.sample_scores[part], cols=per_case)), width="stretch")
-    st.caption(T("samples_caption_conditional"))
+        png, count = _kept(f"samples_{i}", token, lambda: tiles(snap.samples[part], snap.sample_scores[part],
+                                                                cols=per_case))
+        image.image(png, width="stretch")
+        floating += count
+    st.caption(tiles_caption(T("samples_caption_conditional"), floating, len(snap.samples)))
 
 
 def curve_controls() -> tuple[float, bool]:
@@ -182,9 +205,10 @@ def distribution(snap: Snapshot, views: ViewMaker) -> None:
         st.caption(T("distribution_caption", contrast=N(data.contrast, ".2f")))
     with right:
         st.markdown(f"**{T('fig_latent_grid')}**")
-        st.image(_kept("latent", data.iteration, lambda: tf_fig.sample_png(
-            data.latent, data.latent_scores, cols=int(round(len(data.latent) ** 0.5)))), width="stretch")
-        st.caption(T("latent_grid_caption"))
+        png, floating = _kept("latent", data.iteration, lambda: tiles(
+            data.latent, data.latent_scores, cols=int(round(len(data.latent) ** 0.5))))
+        st.image(png, width="stretch")
+        st.caption(tiles_caption(T("latent_grid_caption"), floating, len(data.latent)))
     _chart(tf_fig.material_comparison(views.real_levels, data.fake_levels, title=T("fig_material"),
                                       xaxis=T("material_axis"), yaxis=T("share_axis"),
                                       names=(T("layer_real"), T("layer_fake"))), "fig_material")
@@ -237,7 +261,7 @@ def timeline(snap: Snapshot, views: ViewMaker) -> None:
         chosen = st.select_slider(T("timeline"), iterations, value=iterations[-1], key="timeline",
                                   help=T("help_timeline"))
     samples = dict(snap.timeline)[chosen]
-    _chart(tf_fig.sample_grid(samples, title=T("fig_samples", iteration=chosen)), "fig_timeline")
+    _chart(grid(samples, title=T("fig_samples", iteration=chosen)), "fig_timeline")
 
 
 def step_by_step(snap: Snapshot, views: ViewMaker, run_step) -> None:
@@ -254,9 +278,9 @@ def step_by_step(snap: Snapshot, views: ViewMaker, run_step) -> None:
     _chart(tf_fig.noise_image(d["noise"], title=T("fig_noise"), xaxis=T("latent_axis"), yaxis=T("sample_axis")),
            "slow_noise")
     st.subheader(T("stage_2"))
-    _chart(tf_fig.sample_grid(d["fakes_before"], d["d_fake"], title=T("fig_fakes_before")), "slow_fakes")
+    _chart(grid(d["fakes_before"], d["d_fake"], title=T("fig_fakes_before")), "slow_fakes")
     st.subheader(T("stage_3"))
-    _chart(tf_fig.sample_grid(d["reals"], d["d_real"], title=T("fig_reals")), "slow_reals")
+    _chart(grid(d["reals"], d["d_real"], title=T("fig_reals")), "slow_reals")
     _chart(tf_fig.score_strip(d["d_real"], d["d_fake"], title=T("fig_strip"),
                               names=(T("layer_real"), T("layer_fake"))), "slow_strip")
     st.subheader(T("stage_4"))
@@ -269,4 +293,4 @@ def step_by_step(snap: Snapshot, views: ViewMaker, run_step) -> None:
     _chart(tf_fig.gradient_norms(d["grad_norms_d"], d["grad_norms_g"], title=T("fig_grad_norms"),
                                  names=(T("discriminator"), T("generator")), xaxis=T("norm_axis")), "slow_grads")
     st.subheader(T("stage_6"))
-    _chart(tf_fig.sample_grid(d["fakes_after"], title=T("fig_fakes_after")), "slow_after")
+    _chart(grid(d["fakes_after"], title=T("fig_fakes_after")), "slow_after")

@@ -19,11 +19,15 @@ import streamlit as st  # noqa: E402
 
 from app.i18n import LANGUAGES  # noqa: E402
 from app.state import T, default_lang  # noqa: E402
+from app.streamlit_texts import translate_streamlit  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+SIDEBAR_PX = 356  # Streamlit's 300 cut the longer French choices and chips short at 1366 px
 PAGES = Path(__file__).resolve().parent / "screens"  # a "pages" folder would be listed by Streamlit, file names and all
 
-st.set_page_config(page_title="mechgan", page_icon=":material/precision_manufacturing:", layout="wide")
+# a file of the app, served by the app: a Material icon as favicon is fetched from a font host, offline too
+st.set_page_config(page_title="mechgan", page_icon=str(Path(__file__).resolve().parent / "favicon.png"), layout="wide",
+                   initial_sidebar_state=SIDEBAR_PX)
 
 ss = st.session_state
 if ss.get("lang") not in LANGUAGES:  # a new session: the link's ?lang=, else the server's default
@@ -32,6 +36,7 @@ st.sidebar.segmented_control(T("language"), LANGUAGES, key="lang", format_func=s
                              help=T("language_help"))
 if st.query_params.get("lang") != ss.lang:
     st.query_params["lang"] = ss.lang  # a reload, or the link passed on, keeps the language
+translate_streamlit()
 
 pages = [
     st.Page(PAGES / "lab.py", title=T("page_lab"), icon=":material/model_training:", default=True),

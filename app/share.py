@@ -70,8 +70,8 @@ def _written(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def notebook(config: TrainConfig) -> str:
-    """The lines that train the same run from a notebook with the mechgan package."""
+def notebook(config: TrainConfig, language: str = "en") -> str:
+    """The lines that train the same run from a notebook with the mechgan package, commented in ``language``."""
     changed = ", ".join(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config)
                         if getattr(config, f.name) != f.default)
     if config.conditional:  # the shipped training split, four load cases in the grid's rows
@@ -82,7 +82,7 @@ def notebook(config: TrainConfig) -> str:
             "",
             f"trainer = ConditionalTrainer(TrainConfig({changed}))",
             "trainer.run(1200)",
-            "generate_and_save(trainer, trainer.fixed_noise, \"grid.png\", columns=4)  # a row per load case",
+            "generate_and_save(trainer, trainer.fixed_noise, \"grid.png\", columns=4)  # " + text("nb_rows", language),
         ))
     return "\n".join((
         "import tensorflow as tf",
@@ -91,7 +91,7 @@ def notebook(config: TrainConfig) -> str:
         "from mechgan.training import train, generate_and_save",
         "",
         f"config = TrainConfig({changed})",
-        "trainer = train(load_designs(), steps=1200, config=config)  # train_step, 1,200 times",
+        "trainer = train(load_designs(), steps=1200, config=config)  # " + text("nb_steps", language),
         f"generate_and_save(trainer, tf.random.normal([16, {config.latent_dim}]), \"grid.png\")",
     ))
 
@@ -104,8 +104,8 @@ def share_box(config: TrainConfig, controls: tuple[str, ...]) -> None:
         st.code(link(config, controls), language=None, wrap_lines=True)
         st.caption(T("share_teacher"))
         names = {PRESET_PICKER: text("ctl_preset", language), **{n: text(f"ctl_{n}", language) for n in controls}}
-        show = st.multiselect(T("share_show"), tuple(names), format_func=names.get,
-                              placeholder=T("share_show_all"), **kept("share_show", []))
+        show = st.multiselect(T("share_show"), tuple(names), format_func=names.get, placeholder=T("share_show_all"),
+                              select_all=False, **kept("share_show", []))  # empty means all; no English row
         st.code(link(config, controls, tuple(show)), language=None, wrap_lines=True)
         st.caption(T("share_notebook"))
-        st.code(notebook(config), language="python")
+        st.code(notebook(config, language), language="python")

@@ -84,8 +84,11 @@ def localized_spec(spec: dict) -> dict:
     """A Vega-Lite spec that writes its axis and tooltip numbers the session's way."""
     if lang() != "fr":
         return spec
-    config = spec.get("config", {})
-    return {**spec, "config": {**config, "locale": {**config.get("locale", {}), "number": _VEGA_FRENCH}}}
+    config, title = spec.get("config", {}), spec.get("title")
+    if title is not None:  # aria off: Vega describes each axis and title in English ("X-axis titled …")
+        spec = {**spec, "title": {**(title if isinstance(title, dict) else {"text": title}), "aria": False}}
+    return {**spec, "config": {**config, "aria": False,
+                               "locale": {**config.get("locale", {}), "number": _VEGA_FRENCH}}}
 
 
 def localized_figure(fig):

@@ -12,15 +12,17 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from PIL import Image, ImageDraw
+from scipy import ndimage
 
 from mechgan.data import DesignSet, material_level
 
 GRAY = [[0.0, "#ffffff"], [1.0, "#1f2937"]]  # void white, solid dark
 HEAT = "Viridis"
 CLAMPED, LOAD = "#2563eb", "#dc2626"  # a loaded design's clamped (left) edge and the force's arrow
+FLOATING = "#f97316"  # floating material: pieces cut off from the design's main piece
 LOADED_PNG_SCALE = 4  # pixels per element in loaded_design_png
 LOADED_PNG_LEVELS = 64  # greys in its palette, void white to solid dark
-PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+_CROSS = ndimage.generate_binary_structure(2, 1)  # a pixel's four neighbours
 
 
 def _square_axes(fig: go.Figure) -> go.Figure:
@@ -48,11 +50,16 @@ def _loaded_view(row: int, angle: float, arrow: float, side: int) -> tuple[tuple
     return (x, y, x - arrow * np.sin(a), y - arrow * np.cos(a)), (-2, side + arrow), (-2 - arrow / 2, side + arrow / 2)
 
 
-def loaded_design_image(design: np.ndarray, row: int, angle: float, title: str = "", arrow: float = 12) -> go.Figure:
-    """A design (or densities) with its clamped edge and the load, an arrow ending at the loaded node."""
+def loaded_design_image(design: np.ndarray, row: int, angle: float, title: str = "", arrow: float = 12,
+                        floating: np.ndarray | None = None) -> go.Figure:
+    """A design (or densities) with its clamped edge and the load, an arrow ending at the loaded node; the
+    pixels of ``floating`` (a bool mask, e.g. ``metrics.floating_mask``) drawn in FLOATING."""
     side = np.shape(design)[1]
     (x, y, ax, ay), xrange, (y0, y1) = _loaded_view(row, angle, arrow, side)
     fig = design_image(design, title=title)
+    if floating is not None and np.any(floating):
+        fig.add_trace(go.Heatmap(z=np.where(floating, 1.0, np.nan), colorscale=[[0, FLOATING], [1, FLOATING]],
+                                 showscale=False, hoverinfo="skip"))
     fig.add_annotation(x=x, y=y, ax=ax, ay=ay, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
                        arrowhead=2, arrowwidth=3, arrowcolor=LOAD, text="")
     fig.add_shape(type="line", x0=-0.5, x1=-0.5, y0=-0.5, y1=side - 0.5, line=dict(color=CLAMPED, width=6))
@@ -115,17 +122,18 @@ def designs_grid(designs: np.ndarray, cols: int = 8, titles: list[str] | None = 
     return _square_axes(fig)
 
 
-def overlay(designs: np.ndarray, title: str = "Designs overlaid (outlines)") -> go.Figure:
-    """A few designs on one picture, each as a coloured translucent silhouette with its outline."""
-    fig = go.Figure()
-    for i, d in enumerate(designs):
-        color = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Contour(
-            z=np.asarray(d, dtype=float), contours=dict(start=0.5, end=0.5, size=1, coloring="fill"),
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, color]], opacity=0.35, showscale=False,
-            line=dict(color=color, width=2), name=f"#{i}", hoverinfo="name"))
-    fig.update_layout(title=title, margin=dict(l=10, r=10, t=40, b=10))
-    return _square_axes(fig)
+def outlines(designs: np.ndarray, title: str = "Outlines of the designs",
+             colorbar: str = "share of outlines") -> go.Figure:
+    """Where the designs' outlines run: each pixel, the share of designs whose solid edge passes there (a solid
+    pixel beside void; the domain's border is no edge).  Thin lines that add up, where filled shapes of many
+    colours blur into one mass."""
+    solid = np.asarray(designs, dtype=bool)
+    inner = ndimage.binary_erosion(solid, structure=_CROSS[None], border_value=1)
+    share = (solid & ~inner).mean(axis=0)
+    fig = design_image(share, title)
+    fig.update_traces(colorscale=GRAY, zmax=max(float(share.max()), 1e-9), showscale=True,
+                      colorbar=dict(title=colorbar))
+    return fig
 
 
 def mean_design(designs: np.ndarray, title: str = "Mean design (share of designs with material)",

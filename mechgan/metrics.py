@@ -346,16 +346,31 @@ def _owners(labels: np.ndarray, count: int) -> np.ndarray:
     return owner
 
 
+def floating_mask(images: np.ndarray, level: float = 0.0) -> np.ndarray:
+    """True on floating material: the solid pieces (8-connected, traced on the pixels above ``level``) cut off
+    from their design's main piece, the largest one touching the clamped edge, else the largest.  For
+    (N, H, W[, 1]) images in [-1, 1] or bool designs; the mask has their shape."""
+    x = np.asarray(images)
+    labels, cut_off, _ = _cut_off((x[..., 0] if x.ndim == 4 else x) > level)
+    return cut_off[labels].reshape(x.shape)
+
+
 def speck_mask(images: np.ndarray, max_pixels: int = SPECK_PIXELS, level: float = 0.0) -> np.ndarray:
     """1.0 on the specks and the void ring around them, 0.0 elsewhere, for (N, H, W[, 1]) images in [-1, 1].
 
-    Pieces are traced on the pixels above ``level``.  A speck is a piece of at
-    most ``max_pixels`` cut off from its design's main piece (the largest one
-    touching the clamped edge, else the largest).  Specks are what make most
-    generated designs count as floating.
+    A speck is a piece of floating material (:func:`floating_mask`) of at most
+    ``max_pixels``.  Specks are what make most generated designs count as floating.
     """
     x = np.asarray(images)
-    solid = (x[..., 0] if x.ndim == 4 else x) > level
+    labels, cut_off, sizes = _cut_off((x[..., 0] if x.ndim == 4 else x) > level)
+    speck = cut_off & (sizes <= max_pixels)
+    # with the void ring around each speck, so the pixels next to it stop hovering near solid
+    ring = ndimage.binary_dilation(speck[labels], structure=_STRUCTURE_8) & (labels == 0)
+    return (speck[labels] | ring).reshape(x.shape).astype(np.float32)
+
+
+def _cut_off(solid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels of (N, H, W) bool designs, which labels are cut off from their design's main piece, and sizes."""
     labels, count = _label(solid)
     sizes = np.bincount(labels.ravel(), minlength=count + 1)
     owner = _owners(labels, count)
@@ -365,13 +380,10 @@ def speck_mask(images: np.ndarray, max_pixels: int = SPECK_PIXELS, level: float 
     rank[0] = -1
     by_design = np.lexsort((rank, owner))  # each design's labels, best last
     last = np.r_[owner[by_design][1:] != owner[by_design][:-1], True]
-    is_main = np.zeros(count + 1, dtype=bool)
-    is_main[by_design[last]] = True
-    speck = ~is_main & (sizes <= max_pixels)
-    speck[0] = False
-    # with the void ring around each speck, so the pixels next to it stop hovering near solid
-    ring = ndimage.binary_dilation(speck[labels], structure=_STRUCTURE_8) & (labels == 0)
-    return (speck[labels] | ring).reshape(x.shape).astype(np.float32)
+    cut_off = np.ones(count + 1, dtype=bool)
+    cut_off[by_design[last]] = False
+    cut_off[0] = False
+    return labels, cut_off, sizes
 
 
 def _subset(n: int, size: int) -> np.ndarray:

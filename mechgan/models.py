@@ -145,8 +145,9 @@ class Activation:
         return shape
 
     def __call__(self, x, w, training, rng):
-        if self.kind == "leaky_relu":
-            return tf.nn.leaky_relu(x, self.alpha)
+        if self.kind == "leaky_relu":  # not tf.nn.leaky_relu: oneDNN's remapper fuses conv + bias + LeakyRelu
+            # though LeakyReluGrad reads the pre-activation, and fails ("remapper failed"), the whole graph unfused
+            return tf.maximum(x, self.alpha * x)
         return tf.nn.relu(x) if self.kind == "relu" else tf.tanh(self.gain * x)
 
 

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
 from mechgan.data import PCABasis, binarize, material_level
-from mechgan.figures import GRAY
+from mechgan.figures import FLOATING, GRAY
 
 REAL = "#16a34a"
 FAKE = "#9333ea"
@@ -76,23 +76,26 @@ def d_score_curves(history, title: str = "Mean D score", xaxis: str = "iteration
 
 
 def sample_grid(samples: np.ndarray, scores: np.ndarray | None = None, cols: int = 8, title: str = "",
-                score_label: str = "D") -> go.Figure:
+                score_label: str = "D", decimal: str = ".", floating: np.ndarray | None = None) -> go.Figure:
     """Generated designs (floats in [-1, 1]) tiled in one image, each labelled with its D score.
 
     The tiles travel as one small PNG (:func:`sample_png`), not as a heatmap of numbers.
     """
     rows = int(np.ceil(len(samples) / cols))
     # drawn PNG_SCALE times larger and shrunk back (dx, dy): browsers blur an enlarged image
-    image = go.Image(source=sample_png(samples, scores, cols, score_label), dx=1 / PNG_SCALE, dy=1 / PNG_SCALE,
+    image = go.Image(source=sample_png(samples, scores, cols, score_label, decimal, floating), dx=1 / PNG_SCALE,
+                     dy=1 / PNG_SCALE,
                      hoverinfo="skip")
     return go.Figure(image, dict(
         title=title, height=80 + 95 * rows, margin=dict(l=5, r=5, t=40 if title else 5, b=5),
         xaxis=dict(visible=False), yaxis=dict(visible=False)))
 
 
-def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int = 8, score_label: str = "D") -> str:
+def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int = 8, score_label: str = "D",
+               decimal: str = ".", floating: np.ndarray | None = None) -> str:
     """The tiles of :func:`sample_grid` as a PNG data URI, void white to solid dark, each under its
-    D score (green when D calls it real, purple otherwise).
+    D score (green when D calls it real, purple otherwise, written with ``decimal``); the pixels of
+    ``floating`` (a bool mask of the samples' shape, e.g. ``metrics.floating_mask``) in shades of FLOATING.
 
     A palette image of PNG_LEVELS greys, lightly compressed: the live Lab draws one
     for every student every few seconds, and an RGB PNG at full compression took ~7x longer.
@@ -103,24 +106,28 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
     canvas = np.full((rows * cell, cols * cell - pad), PNG_LEVELS, np.uint8)  # the gap colour
     for i, s in enumerate(np.asarray(samples, dtype=float)):
         r, c = divmod(i, cols)
-        canvas[r * cell + pad: r * cell + pad + side, c * cell: c * cell + side] = np.round(
-            np.clip((s + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
+        tile = np.round(np.clip((s + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
+        if floating is not None:
+            cut_off = np.asarray(floating[i], bool)
+            tile[cut_off] += _FLOATING  # the same grey level, in orange's shades
+        canvas[r * cell + pad: r * cell + pad + side, c * cell: c * cell + side] = tile
     image = Image.fromarray(canvas.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1), "P")
     image.putpalette(_PALETTE)
     if scores is not None:
-        _label(image, scores, cols, cell, pad, side, score_label)
+        _label(image, scores, cols, cell, pad, side, score_label, decimal)
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: int, side: int, label: str) -> None:
+def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: int, side: int, label: str,
+           decimal: str) -> None:
     """Each tile's score, on white in the gap above it."""
     draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=PNG_SCALE * pad * 0.85)
     for i, score in enumerate(scores):
         r, c = divmod(i, cols)
         at = (PNG_SCALE * (c * cell + side / 2), PNG_SCALE * (r * cell + pad / 2))
-        text = f"{label} {score:.2f}"
+        text = f"{label} {score:.2f}".replace(".", decimal)
         left, top, right, bottom = draw.textbbox(at, text, font=font, anchor="mm")
         draw.rectangle((left - 6, top - 3, right + 6, bottom + 3), fill=_WHITE)
         draw.text(at, text, fill=_REAL if score >= 0.5 else _FAKE, font=font, anchor="mm")
@@ -130,10 +137,15 @@ def _rgb(color: str) -> np.ndarray:
     return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], float)
 
 
-_PALETTE = np.round(np.vstack([_rgb(GRAY[0][1]) + np.linspace(0, 1, PNG_LEVELS)[:, None] * (
-    _rgb(GRAY[1][1]) - _rgb(GRAY[0][1])), _rgb(GAP), _rgb("#ffffff"), _rgb(REAL), _rgb(FAKE)])).astype(
+def _ramp(light: str, dark: str) -> np.ndarray:
+    return _rgb(light) + np.linspace(0, 1, PNG_LEVELS)[:, None] * (_rgb(dark) - _rgb(light))
+
+
+_PALETTE = np.round(np.vstack([_ramp(GRAY[0][1], GRAY[1][1]), _rgb(GAP), _rgb("#ffffff"), _rgb(REAL), _rgb(FAKE),
+                               _ramp("#ffffff", FLOATING) * 0.5 + _ramp("#ffffff", "#7c2d12") * 0.5])).astype(
     np.uint8).ravel().tolist()
-_WHITE, _REAL, _FAKE = PNG_LEVELS + 1, PNG_LEVELS + 2, PNG_LEVELS + 3  # palette indices after the gap
+_WHITE, _REAL, _FAKE, _FLOATING = range(PNG_LEVELS + 1, PNG_LEVELS + 5)  # palette indices after the gap; then
+# the floating material's shades, from _FLOATING on
 
 
 def material_comparison(real_levels: np.ndarray, generated_levels: np.ndarray, title: str = "Material level",

@@ -13,11 +13,16 @@ def test_designs_grid_has_one_image_per_design():
     assert np.array_equal(np.asarray(heatmaps[3].z), DS.designs[3].astype(float))
 
 
-def test_overlay_draws_each_design_on_one_picture():
-    fig = figures.overlay(DS.designs[:4])
-    assert len(fig.data) == 4
-    assert np.array_equal(np.asarray(fig.data[2].z), DS.designs[2].astype(float))
-    assert len({t.line.color for t in fig.data}) == 4
+def test_outlines_show_the_share_of_designs_with_an_edge_at_each_pixel():
+    square, empty = np.zeros((50, 50), bool), np.zeros((50, 50), bool)
+    square[10:20, 5:15] = True
+    z = np.asarray(figures.outlines(np.stack([square, empty])).data[0].z)
+    ring = square.copy()
+    ring[11:19, 6:14] = False  # the square's inside: solid all around
+    assert np.array_equal(z, np.where(ring, 0.5, 0.0))  # one design of two has its edge there
+    square[10:20, 0:15] = True  # on the clamped edge: the domain's border is no edge
+    z = np.asarray(figures.outlines(square[None]).data[0].z)
+    assert not z[11:19, 0].any() and z[10, 0] == z[19, 0] == 1 and z[11:19, 14].all()
 
 
 def test_mean_design_shows_the_share_of_solid_designs():

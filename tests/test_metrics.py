@@ -149,6 +149,19 @@ def test_speck_mask_keeps_the_clamped_piece_and_large_free_pieces():
     assert mask[1, 30, 30, 0] == 1.0 and mask[1, 10:12, 30:32].sum() == 0
 
 
+def test_floating_mask_marks_every_piece_cut_off_from_the_clamped_one():
+    d = blank(2)
+    d[0, 20:25, :10] = True  # clamped: the main piece
+    d[0, 0:10, 20:40] = True  # larger but free: floating, however big
+    d[0, 40, 40] = True  # a speck
+    d[1, 10:30, :30] = True  # one piece, no floating material
+    mask = metrics.floating_mask(d)
+    assert mask.dtype == bool and mask.shape == d.shape
+    assert np.array_equal(mask[0], d[0] & ~np.isin(np.arange(50), range(20, 25))[:, None]) and not mask[1].any()
+    assert metrics.floating_mask(images(d)[..., None]).shape == (2, 50, 50, 1)  # model outputs, traced above 0
+    assert metrics.floating_rate(d) == mask.reshape(2, -1).any(axis=1).mean()
+
+
 def test_speck_mask_finds_nothing_in_training_designs(shipped):
     assert metrics.speck_mask(images(shipped[0].designs)).sum() == 0
 

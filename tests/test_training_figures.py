@@ -65,6 +65,27 @@ def test_sample_grid_places_each_design_in_its_cell_with_its_score():
     assert real not in colours and fake not in colours  # no scores, no labels
 
 
+def test_sample_png_draws_floating_material_in_orange_and_scores_the_page_s_way():
+    samples = np.full((2, 50, 50), -1.0, np.float32)
+    samples[:, 20:30, :20] = 1.0  # a clamped bar
+    samples[0, 40:43, 40:43] = 1.0  # cut off
+    floating = np.zeros(samples.shape, bool)
+    floating[0, 40:43, 40:43] = True
+
+    def rgb(uri: str) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB")).astype(int)
+
+    plain, marked = rgb(tf_fig.sample_png(samples, cols=2)), rgb(tf_fig.sample_png(samples, cols=2, floating=floating))
+    changed = np.argwhere((plain != marked).any(axis=2)) // tf_fig.PNG_SCALE
+    gap = tf_fig.GAP_PX
+    assert {tuple(p) for p in changed} == {(gap + r, c) for r in range(40, 43) for c in range(40, 43)}
+    r, g, b = marked[(gap + 41) * tf_fig.PNG_SCALE, 41 * tf_fig.PNG_SCALE]
+    assert r > g > b  # orange, where the bar stays grey
+    scores = np.array([0.25, 0.75])
+    dot, comma = (rgb(tf_fig.sample_png(samples, scores, cols=2, decimal=m)) for m in ".,")
+    assert (dot != comma).any() and (dot[gap * tf_fig.PNG_SCALE:] == comma[gap * tf_fig.PNG_SCALE:]).all()
+
+
 def test_material_comparison_histograms_the_given_levels():
     fig = tf_fig.material_comparison(np.array([100, 200]), np.array([300]))
     assert list(fig.data[0].x) == [100, 200] and list(fig.data[1].x) == [300]

@@ -45,8 +45,8 @@ def _summary(designs: np.ndarray, part: str, seed: int, count: int) -> go.Figure
     size = count if part == "overlay" else GALLERY
     pick = np.random.default_rng(seed).choice(len(designs), min(size, len(designs)), replace=False)
     if part == "overlay":
-        return figures.overlay(designs[pick], title=T("fig_overlay", count=len(pick)))
-    titles = [f"#{i} · {_percent(designs[i].mean())}" for i in pick]
+        return figures.outlines(designs[pick], title=T("fig_overlay", count=len(pick)), colorbar=T("overlay_axis"))
+    titles = [f"#{i} · {number(designs[i].mean(), lang(), '.0%')}" for i in pick]
     return figures.designs_grid(designs[pick], cols=8, titles=titles)
 
 
@@ -62,17 +62,11 @@ def _load_cases(language: str) -> go.Figure:
                                                xaxis=T("angle_axis"), yaxis=T("row_axis")))
 
 
-def _percent(share: float) -> str:
-    """``share`` as a whole percentage, with French's space before the sign."""
-    written = number(share, lang(), ".0%")
-    return written.replace("%", "\u202f%") if lang() == "fr" else written
-
-
 def _material(designs: np.ndarray) -> dict[str, str]:
     """Count and material level of ``designs`` as the page writes them (grouped digits, French spacing)."""
     return dict(count=f"{len(designs):,}".replace(",", " "),
                 material=number(data.material_level(designs).mean(), lang(), ",.0f"),
-                pixels=number(designs[0].size, lang()), share=_percent(designs.mean()))
+                pixels=number(designs[0].size, lang()), share=number(designs.mean(), lang(), ".0%"))
 
 
 def summary(designs: np.ndarray, figure: FigureOf, caption: str, key: str = "") -> DeltaGenerator:

@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from mechgan import conditional, figures, physics_metrics, specification, topopt
+from mechgan import conditional, figures, metrics, physics_metrics, specification, topopt
 from mechgan.dataset_builder import FAMILY
 
 from app.state import N, T, guarded, kept, number_format
@@ -45,9 +45,9 @@ def _simp(row: int, angle: float, volfrac: float, _on_iteration=None) -> topopt.
     return topopt.optimize(topopt.LoadCase(row, angle), volfrac, on_iteration=_on_iteration)
 
 
-def _figure(image: np.ndarray, row: int, angle: float, title: str) -> go.Figure:
-    """A design (or densities) with the clamped edge and the load drawn as an arrow ending at its node."""
-    fig = figures.loaded_design_image(image, row, angle, title, arrow=ARROW)
+def _figure(image: np.ndarray, row: int, angle: float, title: str, floating: np.ndarray) -> go.Figure:
+    """A design with the clamped edge, the load drawn as an arrow ending at its node, floating material in orange."""
+    fig = figures.loaded_design_image(image, row, angle, title, arrow=ARROW, floating=floating)
     fig.update_layout(height=260, margin=dict(l=4, r=4, t=36, b=4), title_font_size=13)
     return fig
 
@@ -100,6 +100,15 @@ def _ce(error: float) -> str:
     return f"> {N(100 * CE_SHOWN, '+.0f')} %" if error > CE_SHOWN else f"{N(100 * error, '+.1f')} %"
 
 
+def _caption(design: np.ndarray, row: int, compliance: float, error: float, floating_px: int) -> str:
+    """A generated design's compliance and CE, and its floating material when it holds some."""
+    if physics_metrics.load_disrespect(design, row):
+        return T("design_g_unloaded")
+    if floating_px:
+        return T("design_g_floating", c=N(compliance, ".1f"), ce=_ce(error), px=floating_px)
+    return T("design_g_caption", c=N(compliance, ".1f"), ce=_ce(error))
+
+
 def _remember(row: int, angle: float, volfrac: float, simp: float, ce: np.ndarray) -> None:
     """Add the case to this session's table (once)."""
     cases = st.session_state.setdefault("design_cases", [])
@@ -141,11 +150,15 @@ def page() -> None:
     left.button(T("design_redraw"), key="design_redraw", help=T("help_design_redraw"), on_click=_new_draw)
     right.subheader(T("design_simp"))
     designs, compliances = _generated(row, angle, volfrac, n, seed)
+    floating = metrics.floating_mask(designs)
     grid, captions = left.columns(min(n, 4)), []
     for i, d in enumerate(designs):
         box = grid[i % len(grid)].container()
-        box.plotly_chart(_figure(d, row, angle, f"G #{i + 1} · {N(d.mean(), '.0%')}"), key=f"design_g_{i}", **PLOT)
+        box.plotly_chart(_figure(d, row, angle, f"G #{i + 1} · {N(d.mean(), '.0%')}", floating[i]),
+                         key=f"design_g_{i}", **PLOT)
         captions.append(box.empty())
+    if floating.any():  # what the orange pixels are, once under the designs
+        left.caption(T("floating_explain"))
     # made only now: till then SIMP's column shows the last case's answer, where an empty slot shows nothing
     slot, simp_caption = right.empty(), right.empty()
     started = time.perf_counter()
@@ -154,9 +167,8 @@ def page() -> None:
                            s=N(time.perf_counter() - started, ".1f")))
     ce = np.array([physics_metrics.compliance_error(d, topopt.LoadCase(row, angle), simp.compliance)
                    for d in designs])
-    for slot_, d, c, e in zip(captions, designs, compliances, ce):
-        unloaded = physics_metrics.load_disrespect(d, row)
-        slot_.caption(T("design_g_unloaded") if unloaded else T("design_g_caption", c=N(c, ".1f"), ce=_ce(e)))
+    for slot_, d, c, e, cut_off in zip(captions, designs, compliances, ce, floating):
+        slot_.caption(_caption(d, row, c, e, int(cut_off.sum())))
     _remember(row, angle, volfrac, simp.compliance, ce)
     _table()
 

@@ -13,6 +13,7 @@ from mechgan import training_figures as tf_fig
 from mechgan.data import binarize
 
 from app.i18n import TEXTS
+from app.lab_views import grid
 from app.save_box import RUNS_ROOT
 from app.state import N, T, guarded, kept, labeller, localized_figure
 
@@ -149,12 +150,14 @@ def page() -> None:
             out = outputs[name]
             title = (f"<span style='color:{tf_fig.run_color(i)}'>■</span> {name} · {T('iteration')} "
                      f"{N(out['iteration'], 'd')}")
-            st.plotly_chart(tf_fig.sample_grid(out["samples"], out["scores"], cols=4, title=title),
+            st.plotly_chart(localized_figure(grid(out["samples"], out["scores"], title=title, cols=4)),
                             key=f"fig_grid_{name}", **PLOT)
     st.subheader(T("quality_table"))
-    st.dataframe([{T("run"): name, **{T(f"metric_{k}"): N(tf_fig.shown_value(k, v), ".4g")
-                                               for k, v in outputs[name]["report"].items()}}
-                  for name in chosen], hide_index=True, width="stretch")
+    metrics = list(outputs[chosen[0]]["report"])  # a row per metric, a column per run: it fits the page's width
+    st.dataframe([{T("metric"): T(f"metric_{k}"),
+                   **{name: N(tf_fig.shown_value(k, outputs[name]["report"].get(k, np.nan)), ".4g")
+                      for name in chosen}} for k in metrics],
+                 hide_index=True, width="stretch")
     st.subheader(T("downloads"))
     for name in chosen:
         st.markdown(f"**{name}**")
