@@ -54,3 +54,23 @@ def test_another_sessions_run_offers_only_a_free_name(lab, runs_dir):
     assert run_owner(path) != "" and load_run(path).iteration == 0  # still the other session's run
     lab.button(key="btn_save_as").click().run()
     assert [s.value for s in lab.success] == ["Saved in Runs as “shared-2”."], _said(lab)
+
+
+def test_a_name_taken_on_another_replica_during_the_save_is_asked_about(lab, runs_dir, monkeypatch):
+    from mechgan import runs
+
+    _step(lab, 1)
+    another = Trainer(worker_of(lab).snapshot().config)
+    write = runs._write
+
+    def another_replica_saves_meanwhile(*args, **kwargs):  # both pages had seen the name free
+        write(*args, **kwargs)
+        monkeypatch.setattr(runs, "_write", write)
+        save_run(another, "same", runs_dir, owner="a session on another replica")
+
+    monkeypatch.setattr(runs, "_write", another_replica_saves_meanwhile)
+    _save(lab, "same")
+    assert not lab.error and any("another browser session" in w.value for w in lab.warning), _said(lab)
+    assert load_run(runs_dir / "same").iteration == 0  # the other replica's run, not replaced
+    lab.button(key="btn_save_as").click().run()
+    assert [s.value for s in lab.success] == ["Saved in Runs as “same-2”."], _said(lab)
