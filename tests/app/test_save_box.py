@@ -2,7 +2,7 @@
 server path, and another session's run is not the student's to overwrite."""
 from __future__ import annotations
 
-from mechgan.runs import load_run, run_owner, save_run
+from mechgan.runs import LOCK_FILE, load_run, run_owner, save_run
 from mechgan.training import Trainer
 
 from lab_helpers import wait_until, worker_of
@@ -41,7 +41,7 @@ def test_a_taken_name_asks_then_saves_under_a_free_name_or_overwrites(lab, runs_
     lab.button(key="btn_overwrite").click().run()
     assert [s.value for s in lab.success] == ["Saved in Runs as “my-run”."], _said(lab)
     assert load_run(runs_dir / "my-run").iteration == 2 and not lab.exception
-    assert sorted(p.name for p in runs_dir.iterdir()) == ["my-run", "my-run-2"]
+    assert sorted(p.name for p in runs_dir.iterdir() if p.name != LOCK_FILE) == ["my-run", "my-run-2"]
 
 
 def test_another_sessions_run_offers_only_a_free_name(lab, runs_dir):
