@@ -2,7 +2,8 @@
 
 A taken name is never replaced silently: the box asks to overwrite (only a run
 this browser session saved, unless the server sets
-``MECHGAN_ALLOW_OVERWRITE_OTHERS=1``) or offers the first free name.
+``MECHGAN_ALLOW_OVERWRITE_OTHERS=1``) or offers the first free name; so it does
+when another session, maybe on another replica, takes the name during the save.
 """
 from __future__ import annotations
 
@@ -57,14 +58,16 @@ def _save(worker: Worker, name: str, overwrite: bool) -> None:
     except ValueError:
         st.error(T("run_name_unusable", name=name))
         return
-    if not overwrite and (RUNS_ROOT / folder).exists():
-        ss.save_conflict = name
-        _ask(worker, name)
+    if _refused(worker, folder, overwrite):
+        _conflict(worker, name)
         return
     ss.pop("save_conflict", None)
     options = {"overwrite": overwrite, "allow_others": ALLOW_OVERWRITE_OTHERS}
     after = worker.wait_applied(worker.send("save", name, RUNS_ROOT, options), SAVE_WAIT_S)
     ok = bool(after.saved) and not after.message
+    if not ok and after.message and _refused(worker, folder, overwrite):  # taken meanwhile, maybe on another replica
+        _conflict(worker, name)
+        return
     said = T("saved", name=Path(after.saved).name) if ok else T("save_failed", error=after.message or T("timeout"))
     # kept for the next runs of the page: the live view's change of pace may rerun it before this one is shown
     ss.save_said = (ok, said, name, after.iteration)
@@ -78,12 +81,29 @@ def _said_again(name: str, snap: Snapshot) -> None:
         (st.success if ok else st.error)(said)
 
 
+def _mine(worker: Worker, folder: str) -> bool:
+    """Whether this session may overwrite the run saved as ``folder``: its own, or any where the server allows it."""
+    from mechgan.runs import owner_tag, run_owner
+
+    return ALLOW_OVERWRITE_OTHERS or run_owner(RUNS_ROOT / folder) == owner_tag(worker.key)
+
+
+def _refused(worker: Worker, folder: str, overwrite: bool) -> bool:
+    """Whether ``mechgan.runs.save_run`` refuses the name as taken, as it stands in the shared folder now."""
+    return (RUNS_ROOT / folder).exists() and not (overwrite and _mine(worker, folder))
+
+
+def _conflict(worker: Worker, name: str) -> None:
+    st.session_state.save_conflict = name
+    _ask(worker, name)
+
+
 def _ask(worker: Worker, name: str) -> None:
     """The name is taken: overwrite (a run of this session, or any where the server allows it) or a free name."""
-    from mechgan.runs import free_run_name, owner_tag, run_owner, sanitize_run_name
+    from mechgan.runs import free_run_name, sanitize_run_name
 
     folder = sanitize_run_name(name)
-    mine = ALLOW_OVERWRITE_OTHERS or run_owner(RUNS_ROOT / folder) == owner_tag(worker.key)
+    mine = _mine(worker, folder)
     st.warning(T("run_exists" if mine else "run_exists_other", name=folder), icon=":material/warning:")
     if mine:
         st.button(T("overwrite"), key="btn_overwrite", icon=":material/save_as:", width="stretch",

@@ -1,6 +1,12 @@
+import errno
 import json
+import multiprocessing
 import os
 import shutil
+import signal
+import subprocess
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +72,7 @@ def test_overwriting_is_atomic_and_keeps_grids(designs, tmp_path):
     t.step_g()
     t.iteration = 5  # pretend more training happened, so the new grid has another name
     path = save_run(t, "run", tmp_path, overwrite=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no temporary folders left
+    assert _names(tmp_path) == ["run"]  # no temporary folders left
     assert {"grid_0000000.png", "grid_0000005.png"} <= {p.name for p in path.iterdir()}
     assert [r["iteration"] for r in read_history(path)] == [0, 0]
     assert list_runs(tmp_path) == [path]
@@ -88,6 +94,11 @@ def test_a_run_saved_with_the_older_random_state_is_refused_by_name(designs, tmp
 
 
 # ------------------------------------------------------------------ names that collide
+
+def _names(root):
+    """What a runs folder holds, but the lock file that saves share."""
+    return sorted(set(os.listdir(root)) - {runs.LOCK_FILE})
+
 
 def _files(path):
     return {p.name: p.read_bytes() for p in path.iterdir()}
@@ -113,7 +124,7 @@ def test_a_taken_name_is_refused_with_a_free_one(two_trainers, tmp_path, first_n
     with pytest.raises(RunExistsError, match="already") as caught:
         save_run(second, second_name, tmp_path)
     assert caught.value.free_name == free and not caught.value.owned_elsewhere
-    assert _files(path) == before and sorted(os.listdir(tmp_path)) == [path.name]
+    assert _files(path) == before and _names(tmp_path) == [path.name]
     assert save_run(second, caught.value.free_name, tmp_path) == tmp_path / free
     assert load_run(path).iteration == 1  # the first run is still the first run
     assert load_run(save_run(second, second_name, tmp_path, overwrite=True)).iteration == 2  # asked: replaced
@@ -131,7 +142,7 @@ def test_a_run_saved_meanwhile_by_another_session_is_not_replaced(two_trainers, 
     monkeypatch.setattr(runs, "_write", another_session_saves_while_this_one_writes)
     with pytest.raises(RunExistsError):
         save_run(second, "race", tmp_path, owner="me")
-    assert load_run(tmp_path / "race").iteration == 1 and sorted(os.listdir(tmp_path)) == ["race"]
+    assert load_run(tmp_path / "race").iteration == 1 and _names(tmp_path) == ["race"]
 
 
 def test_another_sessions_run_is_overwritten_only_where_the_server_allows_it(two_trainers, tmp_path):
@@ -156,14 +167,15 @@ class Killed(BaseException):
 class Crash:
     """Counts the file operations of a save and kills the process at operation ``at``."""
 
-    def __init__(self, monkeypatch, at: int | None, exchange: bool) -> None:
+    def __init__(self, monkeypatch, at: int | None, exchange: bool, writer: str) -> None:
         self.at, self.calls = at, 0
-        real_exchange = runs.exchange if exchange else (lambda a, b: False)
         targets = [(os, "rename"), (os, "replace"), (shutil, "rmtree"), (shutil, "copy2"), (runs.np, "savez"),
                    (Path, "write_text"), (Path, "mkdir"), (runs, "_write_history"), (runs, "generate_and_save")]
         for owner, name in targets:
             monkeypatch.setattr(owner, name, self._counted(getattr(owner, name)))
-        monkeypatch.setattr(runs, "exchange", self._counted(real_exchange))
+        for name in ("exchange", "rename_noreplace"):
+            monkeypatch.setattr(runs, name, self._counted(getattr(runs, name) if exchange else lambda a, b: False))
+        monkeypatch.setattr(runs, "_writer", lambda: writer)  # its leftovers name a dead process
 
     def _counted(self, operation):
         def run(*args, **kwargs):
@@ -174,6 +186,15 @@ class Crash:
         return run
 
 
+@pytest.fixture(scope="module")
+def dead_writer():
+    """How leftovers name a process that has ended."""
+    child = subprocess.Popen(["cat"], stdin=subprocess.PIPE)
+    writer = f"{runs._namespace()}-{child.pid}-{runs._started(child.pid)}"
+    child.communicate()
+    return writer
+
+
 def _state(path):
     meta = json.loads((path / "config.json").read_text())
     return meta["progress"]["iteration"], sorted(p.name for p in path.iterdir())
@@ -181,11 +202,12 @@ def _state(path):
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["swap", "two-renames"])
 @pytest.mark.parametrize("previous", [True, False], ids=["overwrite", "first-save"])
-def test_a_crash_at_any_step_of_a_save_leaves_the_old_or_the_new_run(two_trainers, tmp_path, exchange, previous):
+def test_a_crash_at_any_step_of_a_save_leaves_the_old_or_the_new_run(two_trainers, tmp_path, exchange, previous,
+                                                                      dead_writer):
     first, second = two_trainers
     old_state = _state(save_run(first, "run", tmp_path / "reference")) if previous else None
     with pytest.MonkeyPatch.context() as mp:
-        counter = Crash(mp, None, exchange)
+        counter = Crash(mp, None, exchange, dead_writer)
         new_state = _state(save_run(second, "run", tmp_path / "reference", overwrite=True))
     operations = counter.calls
     assert operations >= 10
@@ -194,30 +216,149 @@ def test_a_crash_at_any_step_of_a_save_leaves_the_old_or_the_new_run(two_trainer
         if previous:
             save_run(first, "run", root)
         with pytest.MonkeyPatch.context() as mp:
-            Crash(mp, at, exchange)
+            Crash(mp, at, exchange, dead_writer)
             with pytest.raises(Killed):
                 save_run(second, "run", root, overwrite=True)
         root.mkdir(exist_ok=True)
         recover_runs(root)  # the next start-up
         listed = list_runs(root)
-        assert sorted(os.listdir(root)) == [p.name for p in listed], f"leftovers after a crash at {at}"
+        assert _names(root) == [p.name for p in listed], f"leftovers at {at}"
         if previous or listed:
             assert listed == [root / "run"], f"crash at {at}: the run is not listed"
             assert _state(root / "run") in (old_state, new_state), f"crash at {at}: a mixed run"
             assert load_run(root / "run").iteration in (1, 2)
 
 
-def test_leftovers_are_mended_when_a_process_first_lists_the_runs(two_trainers, tmp_path):
+def test_leftovers_are_mended_when_a_process_first_lists_the_runs(two_trainers, tmp_path, dead_writer):
     first, _ = two_trainers
     save_run(first, "kept", tmp_path)
     shutil.copytree(tmp_path / "kept", tmp_path / ".lost.old-0123abcd")  # its run folder gone
     shutil.copytree(tmp_path / "kept", tmp_path / ".kept.old-0123abcd")  # its run folder saved
-    (tmp_path / ".half.tmp-89abcdef").mkdir()
+    (tmp_path / f".half.tmp-{dead_writer}-89abcdef").mkdir()  # its writer has ended
+    live = tmp_path / f".live.tmp-{runs._writer()}-89abcdef"  # this process: still writing
+    elsewhere = tmp_path / ".far.tmp-00000000-7-7-89abcdef"  # a process of another host, active a moment ago
+    stale = tmp_path / ".stale.tmp-89abcdef"  # an older mechgan's, untouched for longer than a save takes
+    for folder in (live, elsewhere, stale):
+        folder.mkdir()
+    long_ago = time.time() - runs.ABANDONED_AFTER_S - 60
+    os.utime(stale, (long_ago, long_ago))
     (tmp_path / ".notes").mkdir()  # not a save's leftover: left alone
     runs._RECOVERED.discard(os.path.abspath(tmp_path))
     assert sorted(p.name for p in list_runs(tmp_path)) == ["kept", "lost"]
-    assert sorted(os.listdir(tmp_path)) == [".notes", "kept", "lost"]
+    assert _names(tmp_path) == [elsewhere.name, live.name, ".notes", "kept", "lost"]
     assert load_run(tmp_path / "lost").iteration == 1
+
+
+# ------------------------------------------------------------------ several processes on one runs folder
+# Each replica is a spawned process (TensorFlow does not survive a fork) that trains its own run; events
+# hold a save between its write and its swap, so the races below happen every time, not by chance.
+
+WAIT_S = 120  # a guard against a hung child only: every wait below ends on an event
+
+
+def _replica(name: str, root: Path, iterations: int, written, go, results, nfs_like: bool = False) -> None:
+    """Save ``iterations`` of training as ``name``: set ``written`` once written, swap once ``go`` is set
+    (or passed, for a barrier).  ``nfs_like``: a file system with neither locks nor renameat2."""
+    trainer = Trainer(SMALL, data.load_designs()[:40])
+    trainer.run(iterations)
+    write = runs._write
+
+    def write_then_wait(*args, **kwargs):
+        write(*args, **kwargs)
+        written.set()
+        go.wait(WAIT_S)
+
+    runs._write = write_then_wait
+    if nfs_like:
+        runs._lock = lambda fd: False
+        runs._renameat2 = lambda a, b, flags: False
+    try:
+        results.put((iterations, str(save_run(trainer, name, root, owner=f"replica {iterations}"))))
+    except RunExistsError as e:
+        results.put((iterations, (e.errno, e.name, e.free_name, e.owned_elsewhere)))
+    except Exception as e:  # noqa: BLE001 - the test shows it
+        results.put((iterations, repr(e)))
+
+
+def _start(ctx, *args, **kwargs):
+    process = ctx.Process(target=_replica, args=args, kwargs=kwargs, daemon=True)
+    process.start()
+    return process
+
+
+@pytest.mark.parametrize("nfs_like", [False, True], ids=["local", "nfs-like"])
+def test_of_replicas_saving_one_name_at_once_exactly_one_takes_it(tmp_path, nfs_like):
+    ctx = multiprocessing.get_context("spawn")
+    n = 3
+    written, all_written, results = [ctx.Event() for _ in range(n)], ctx.Barrier(n), ctx.Queue()
+    # every replica has checked the name was free and written its run before any of them swaps it in
+    replicas = [_start(ctx, "same", tmp_path, i + 1, written[i], all_written, results, nfs_like) for i in range(n)]
+    outcomes = dict(results.get(timeout=WAIT_S) for _ in replicas)
+    for replica in replicas:
+        replica.join(WAIT_S)
+    won = [i for i, outcome in outcomes.items() if outcome == str(tmp_path / "same")]
+    assert len(won) == 1, outcomes
+    # the others are told the name is taken, as the Save box asks them: its code, the name and a free one
+    refused = [outcome for i, outcome in outcomes.items() if i not in won]
+    assert refused == [(errno.EEXIST, "same", "same-2", False)] * (n - 1), outcomes
+    assert load_run(tmp_path / "same").iteration == won[0]  # the winner's run, whole
+    assert runs.run_owner(tmp_path / "same") == runs.owner_tag(f"replica {won[0]}")
+    assert _names(tmp_path) == ["same"]  # no half save left behind
+
+
+def test_start_up_recovery_spares_a_save_in_progress_and_removes_a_dead_ones(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    # one event each: a process killed while it waits on an event would block the event's set() for ever
+    alive_written, dead_written, go, never = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Event()
+    alive = _start(ctx, "slow", tmp_path, 2, alive_written, go, results)
+    dead = _start(ctx, "killed", tmp_path, 1, dead_written, never, results)
+    assert alive_written.wait(WAIT_S) and dead_written.wait(WAIT_S)
+    os.kill(dead.pid, signal.SIGKILL)  # a replica dies mid-save
+    dead.join(WAIT_S)
+    (in_progress,) = [p for p in tmp_path.iterdir() if p.name.startswith(".slow.tmp-")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".killed.tmp-")]
+
+    done = recover_runs(tmp_path)  # another replica starts up
+    assert [line.split(".tmp-")[0] for line in done] == ["removed .killed"]
+    assert (in_progress / "config.json").is_file() and list_runs(tmp_path) == []
+
+    go.set()
+    assert results.get(timeout=WAIT_S) == (2, str(tmp_path / "slow"))
+    alive.join(WAIT_S)
+    assert load_run(tmp_path / "slow").iteration == 2
+    assert _names(tmp_path) == ["slow"]
+
+
+def _set_aside_then_die(root: Path, set_aside) -> None:
+    """Overwrite ``root/run`` on a file system without renameat2, and stop for good between its two renames."""
+    trainer = Trainer(SMALL, data.load_designs()[:40])
+    trainer.run(2)
+    runs._renameat2 = lambda a, b, flags: False
+    replace = os.replace
+
+    def first_rename_only(a, b):
+        replace(a, b)
+        set_aside.set()
+        threading.Event().wait()
+
+    runs.os.replace = first_rename_only
+    save_run(trainer, "run", root, overwrite=True)
+
+
+def test_a_run_set_aside_by_a_replica_killed_mid_swap_is_put_back(two_trainers, tmp_path):
+    first, _ = two_trainers
+    before = _state(save_run(first, "run", tmp_path))
+    ctx = multiprocessing.get_context("spawn")
+    set_aside = ctx.Event()
+    replica = ctx.Process(target=_set_aside_then_die, args=(tmp_path, set_aside), daemon=True)
+    replica.start()
+    assert set_aside.wait(WAIT_S)
+    assert list_runs(tmp_path) == []  # the run is away, under the replica's lock
+    os.kill(replica.pid, signal.SIGKILL)  # which the kernel drops with the replica
+    replica.join(WAIT_S)
+    assert [line for line in recover_runs(tmp_path) if line.startswith("restored")] == ["restored run"]
+    assert list_runs(tmp_path) == [tmp_path / "run"] and _state(tmp_path / "run") == before
 
 
 def test_compared_runs_are_drawn_in_distinct_colours():
