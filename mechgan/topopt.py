@@ -31,8 +31,8 @@ except ImportError:  # pragma: no cover - exercised only without cvxopt
 
 E0, EMIN, NU, PENAL = 1.0, 1e-9, 0.3, 3.0
 LOG_L_MAX = 60.0  # bracket of the OC multiplier in log space: e^-60 .. e^60
-# A polish starts halfway between the proposed design and the uniform volume: OC's multiplicative step
-# never grows material where a start has none (bench/polish_bench.py measured the mix).
+# Share of the uniform volume in a polish's start: OC's multiplicative step never grows material where a
+# start has none. Chosen on training-split cases among 0.4-0.8 (bench/polish_bench.py --train --mix M).
 POLISH_MIX = 0.5
 
 
@@ -271,7 +271,7 @@ def optimize(load: LoadCase, volfrac: float, nelx: int = 50, nely: int = 50,
 
 def polish(design: np.ndarray, load: LoadCase, volfrac: float, iterations: int,
            settings: SimpSettings = SimpSettings(),
-           on_iteration: Callable[[int, np.ndarray], None] | None = None) -> SimpResult:
+           on_iteration: Callable[[int, np.ndarray], None] | None = None, mix: float = POLISH_MIX) -> SimpResult:
     """``iterations`` SIMP iterations from a proposed (nely, nelx) design in [0, 1], e.g. a generated
     one: a proposal near the optimum needs a few where a cold start needs dozens."""
     if iterations < 1:
@@ -279,7 +279,7 @@ def polish(design: np.ndarray, load: LoadCase, volfrac: float, iterations: int,
     design = np.asarray(design, dtype=float)
     if design.ndim != 2:
         raise ValueError(f"a design to polish must be a 2-D image, got shape {design.shape}")
-    start = (1 - POLISH_MIX) * design + POLISH_MIX * volfrac
+    start = (1 - mix) * design + mix * volfrac
     return optimize(load, volfrac, design.shape[1], design.shape[0], replace(settings, max_iter=iterations),
                     on_iteration, start)
 

@@ -56,7 +56,8 @@ def test_design_refuses_nonsense_in_one_line(tmp_path, capsys, args, message):
 def test_design_command_exits_2_without_traceback(tmp_path, case, message):
     (tmp_path / "cases.csv").write_text("row,angle,volume\n20;10;0.4\n")
     root = str(Path(cli.__file__).resolve().parent.parent)  # run from tmp_path, this checkout's mechgan
-    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, PYTHONWARNINGS="ignore",
+               PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
     done = subprocess.run([sys.executable, "-m", "mechgan.cli", "design", *case, "--out", "x.npy"],
                           capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
