@@ -225,9 +225,12 @@ class ConditionalGenerator:
     def _latents(self, n: int, seed: int) -> np.ndarray:
         return np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype(np.float32)
 
-    def _images(self, z: np.ndarray, conditions: np.ndarray) -> np.ndarray:
-        x = models.resize(models.generator(np.concatenate([z, conditions], axis=1), self.weights), models.SIZE)
-        return np.clip(x.numpy()[..., 0], -1.0, 1.0)
+    def _images(self, z: np.ndarray, conditions: np.ndarray, batch: int = 512) -> np.ndarray:
+        """G's outputs, ``batch`` at a time: a file of many cases must not hold all of G's activations at once."""
+        noise = np.concatenate([z, conditions], axis=1)
+        x = [models.resize(models.generator(noise[i:i + batch], self.weights), models.SIZE).numpy()[..., 0]
+             for i in range(0, len(noise), batch)]
+        return np.clip(np.concatenate(x), -1.0, 1.0)
 
     def save(self, path: Path | str) -> Path:
         """Weights and meta in one .npz (no pickles); written atomically."""
