@@ -41,7 +41,6 @@ def check_case(row: float, angle_deg: float, volfrac: float) -> None:
         raise ValueError(f"volume fraction must be between 0 and 1 (exclusive), got {volfrac:g}")
 
 
-
 def read_cases(path: str | Path) -> np.ndarray:
     """(m, 3) float (row, angle, volume) cases from a text file, one ``row,angle,volume`` a line; a header
     line (no digits) first and blank lines are skipped.  A bad line is refused by its number."""

@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - exercised only without cvxopt
 E0, EMIN, NU, PENAL = 1.0, 1e-9, 0.3, 3.0
 LOG_L_MAX = 60.0  # bracket of the OC multiplier in log space: e^-60 .. e^60
 # Share of the uniform volume in a polish's start: OC's multiplicative step never grows material where a
-# start has none. Chosen on training-split cases among 0.4-0.8 (bench/polish_bench.py --train --mix M).
+# start has none. 0.5 beat 0.6 on training-split cases (bench/polish_bench.py --train --mix M).
 POLISH_MIX = 0.5
 
 
