@@ -93,6 +93,8 @@ def test_optimize_from_a_starting_density_keeps_the_volume_and_improves_the_star
     res = topopt.polish(start, load, 0.4, 5)
     assert res.iterations == 5 and res.design.sum() == 160
     assert res.compliance <= compliance(start, load)
+    direct = optimize(load, 0.4, nelx=20, nely=20, settings=topopt.SimpSettings(max_iter=5), start=start)
+    assert direct.design.sum() == 160 and direct.compliance <= compliance(start, load)
     # The start is where the solve begins: a short polish stays nearer to it than a cold solve as short.
     cold = optimize(load, 0.4, nelx=20, nely=20, settings=topopt.SimpSettings(max_iter=5))
     assert (res.design != start).sum() < (cold.design != start).sum()
