@@ -26,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 from scipy.spatial import cKDTree
 
-from mechgan import data, models, physics_metrics, runs
+from mechgan import data, models, physics_metrics, runs, topopt
 from mechgan.config import TrainConfig
 from mechgan.dataset_builder import OOD_DATASET_PATH
 from mechgan.specification import CONDITION_DIM, FIXED_CASES, encode_condition
@@ -198,13 +198,39 @@ class ConditionalGenerator:
     def images(self, conditions: np.ndarray, seed: int = 0) -> np.ndarray:
         """(n, 50, 50) outputs in [-1, 1] for (n, 3) encoded conditions, one noise draw each."""
         conditions = np.atleast_2d(np.asarray(conditions, np.float32))
-        z = np.random.default_rng(seed).standard_normal((len(conditions), self.latent_dim)).astype(np.float32)
-        x = models.resize(models.generator(np.concatenate([z, conditions], axis=1), self.weights), models.SIZE)
-        return np.clip(x.numpy()[..., 0], -1.0, 1.0)
+        return self._images(self._latents(len(conditions), seed), conditions)
 
-    def design(self, row: int, angle_deg: float, volfrac: float, n: int = 1, seed: int = 0) -> np.ndarray:
-        """(n, 50, 50) bool designs for one load case (binarized at mid-level)."""
-        return data.binarize(self.images(np.repeat(encode_condition(row, angle_deg, volfrac), n, axis=0), seed))
+    def designs(self, cases: np.ndarray, n: int = 1, seed: int = 0, polish: int = 0) -> np.ndarray:
+        """(len(cases), n, 50, 50) bool designs for (row, angle, volume) cases, then ``polish`` SIMP
+        iterations from each (0: G's designs as they are).
+
+        Every case sees the same ``n`` noises, so a case's designs are those :meth:`design` gives it alone.
+        """
+        cases = np.atleast_2d(np.asarray(cases, np.float64))
+        conditions = np.repeat(encode_condition(*cases.T), n, axis=0)
+        images = self._images(np.tile(self._latents(n, seed), (len(cases), 1)), conditions)
+        out = data.binarize(images).reshape(len(cases), n, models.SIZE, models.SIZE)
+        if polish:
+            for (row, angle, volfrac), case_designs in zip(cases, out):
+                load = topopt.LoadCase(int(row), float(angle))
+                case_designs[:] = [topopt.polish(d, load, float(volfrac), polish).design for d in case_designs]
+        return out
+
+    def design(self, row: int, angle_deg: float, volfrac: float, n: int = 1, seed: int = 0,
+               polish: int = 0) -> np.ndarray:
+        """(n, 50, 50) bool designs for one load case (binarized at mid-level), each polished by
+        ``polish`` SIMP iterations when > 0."""
+        return self.designs(np.array([[row, angle_deg, volfrac]]), n, seed, polish)[0]
+
+    def _latents(self, n: int, seed: int) -> np.ndarray:
+        return np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype(np.float32)
+
+    def _images(self, z: np.ndarray, conditions: np.ndarray, batch: int = 512) -> np.ndarray:
+        """G's outputs, ``batch`` at a time: a file of many cases must not hold all of G's activations at once."""
+        noise = np.concatenate([z, conditions], axis=1)
+        x = [models.resize(models.generator(noise[i:i + batch], self.weights), models.SIZE).numpy()[..., 0]
+             for i in range(0, len(noise), batch)]
+        return np.clip(np.concatenate(x), -1.0, 1.0)
 
     def save(self, path: Path | str) -> Path:
         """Weights and meta in one .npz (no pickles); written atomically."""

@@ -2,6 +2,8 @@
 so a command can refuse a nonsense case at once."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from mechgan.dataset_builder import FAMILY
@@ -37,3 +39,32 @@ def check_case(row: float, angle_deg: float, volfrac: float) -> None:
         raise ValueError(f"angle must be a finite number of degrees, got {angle_deg}")
     if not 0 < volfrac < 1:
         raise ValueError(f"volume fraction must be between 0 and 1 (exclusive), got {volfrac:g}")
+
+
+def read_cases(path: str | Path) -> np.ndarray:
+    """(m, 3) float (row, angle, volume) cases from a text file, one ``row,angle,volume`` a line; a header
+    line (no digits) first and blank lines are skipped.  A bad line is refused by its number."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"cannot read the cases file {path}: {e}") from None
+    cases = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or (number == 1 and not any(ch.isdigit() for ch in line)):
+            continue
+        try:
+            cases.append(_parse_case(line))
+        except ValueError as e:
+            raise ValueError(f"{path} line {number}: {e}") from None
+    if not cases:
+        raise ValueError(f"{path} holds no cases (one row,angle,volume a line)")
+    return np.array(cases)
+
+
+def _parse_case(line: str) -> tuple[float, float, float]:
+    try:
+        row, angle, volume = (float(cell) for cell in line.split(","))
+    except ValueError:  # a word, or not three cells
+        raise ValueError(f"expected row,angle,volume, got {line.strip()!r}") from None
+    check_case(row, angle, volume)
+    return row, angle, volume

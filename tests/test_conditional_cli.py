@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -47,13 +48,73 @@ def test_design_refuses_nonsense_in_one_line(tmp_path, capsys, args, message):
     assert not (tmp_path / "x.npy").exists()
 
 
-def test_design_command_exits_2_without_traceback():
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    done = subprocess.run([sys.executable, "-m", "mechgan.cli", "design", "--row", "80", "--angle", "0",
-                           "--volume", "0.4", "--out", "x.npy"], capture_output=True, text=True, env=env, timeout=120)
+@pytest.mark.parametrize("case, message", [
+    (["--row", "80", "--angle", "0", "--volume", "0.4"], "load row must be a whole number from 0 (top) to 50 "
+                                                         "(bottom), got 80"),
+    (["--cases", "cases.csv"], "cases.csv line 2: expected row,angle,volume, got '20;10;0.4'"),
+])
+def test_design_command_exits_2_without_traceback(tmp_path, case, message):
+    (tmp_path / "cases.csv").write_text("row,angle,volume\n20;10;0.4\n")
+    root = str(Path(cli.__file__).resolve().parent.parent)  # run from tmp_path, this checkout's mechgan
+    env = dict(os.environ, PYTHONWARNINGS="ignore",
+               PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-m", "mechgan.cli", "design", *case, "--out", "x.npy"],
+                          capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == ["mechgan: error: load row must be a whole number from 0 (top) "
-                                                "to 50 (bottom), got 80"]
+    assert done.stderr.strip().splitlines() == [f"mechgan: error: {message}"]
+
+
+def test_design_polish_runs_simp_from_each_design(tmp_path, capsys):
+    rc, out = _design(tmp_path, "--n", "2", "--polish", "2")
+    polished = np.load(out)
+    assert rc == 0 and polished.shape == (2, 50, 50) and polished.dtype == bool
+    assert "polished by 2 SIMP iterations" in capsys.readouterr().out
+    assert (polished.sum(axis=(1, 2)) == 1000).all()  # thresholded at the target volume, 0.4 of 2,500
+    from mechgan.conditional import load_generator
+
+    model = load_generator()
+    assert np.array_equal(polished, model.design(20, 10.0, 0.4, n=2, polish=2))  # the API's option
+    assert not np.array_equal(polished, model.design(20, 10.0, 0.4, n=2))
+
+
+def test_design_many_cases_in_one_call(tmp_path, capsys):
+    cases = tmp_path / "cases.csv"
+    cases.write_text("row,angle,volume\n20,10,0.4\n\n35, -20, 0.45\n")
+    out = tmp_path / "many.npy"
+    assert cli.main(["design", "--cases", str(cases), "--n", "2", "--out", str(out)]) == 0
+    designs = np.load(out)
+    assert designs.shape == (2, 2, 50, 50) and designs.dtype == bool
+    assert "wrote 4 designs" in capsys.readouterr().out
+    _, one = _design(tmp_path, "--n", "2")  # a case of the file gets the designs a call for it alone gets
+    assert np.array_equal(designs[0], np.load(one))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("row,angle,volume\n20,10,0.4\n20,abc,0.4\n", "line 3: expected row,angle,volume, got '20,abc,0.4'"),
+    ("20,10\n", "line 1: expected row,angle,volume"),
+    ("20,10,0.4\n80,0,0.4\n", "line 2: load row must be a whole number"),
+    ("20,10,0.4\n20,0,1.5\n", "line 2: volume fraction must be between 0 and 1"),
+    ("row,angle,volume\n", "holds no cases"),
+])
+def test_design_refuses_a_bad_cases_file_by_its_line(tmp_path, capsys, text, message):
+    cases = tmp_path / "cases.csv"
+    cases.write_text(text)
+    assert cli.main(["design", "--cases", str(cases), "--out", str(tmp_path / "x.npy")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mechgan: error: {cases}") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "x.npy").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--cases", "c.csv", "--row", "20"], "either --cases or"),
+    (["--row", "20", "--angle", "0"], "give --row, --angle and --volume"),
+    (["--cases", "no-such-file.csv"], "cannot read the cases file"),
+    (["--row", "20", "--angle", "0", "--volume", "0.4", "--polish", "-1"], "--polish"),
+])
+def test_design_refuses_ambiguous_or_missing_cases(tmp_path, capsys, args, message):
+    assert cli.main(["design", *args, "--out", str(tmp_path / "x.npy")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mechgan: error:") and message in err and err.count("\n") == 1
 
 
 def test_train_save_design_and_evaluate_a_conditional_run(tmp_path, capsys):

@@ -85,3 +85,25 @@ def test_optimize_hands_out_the_state_each_iteration_leaves():
     # The state after k iterations is what a solve stopped at k returns.
     short = optimize(load, 0.4, nelx=20, nely=20, settings=topopt.SimpSettings(max_iter=12))
     assert np.array_equal(states[11][1], short.densities)
+
+
+def test_optimize_from_a_starting_density_keeps_the_volume_and_improves_the_start():
+    load = LoadCase(10, 20.0)
+    start = optimize(LoadCase(6, -10.0), 0.4, nelx=20, nely=20).design  # a neighbouring case's answer
+    res = topopt.polish(start, load, 0.4, 5)
+    assert res.iterations == 5 and res.design.sum() == 160
+    assert res.compliance <= compliance(start, load)
+    direct = optimize(load, 0.4, nelx=20, nely=20, settings=topopt.SimpSettings(max_iter=5), start=start)
+    assert direct.design.sum() == 160 and direct.compliance <= compliance(start, load)
+    # The start is where the solve begins: a short polish stays nearer to it than a cold solve as short.
+    cold = optimize(load, 0.4, nelx=20, nely=20, settings=topopt.SimpSettings(max_iter=5))
+    assert (res.design != start).sum() < (cold.design != start).sum()
+
+
+def test_a_starting_density_must_fit_the_mesh():
+    with pytest.raises(ValueError, match="starting density"):
+        optimize(LoadCase(10, 0.0), 0.4, nelx=20, nely=20, start=np.full((10, 20), 0.4))
+    with pytest.raises(ValueError, match="starting density"):
+        optimize(LoadCase(10, 0.0), 0.4, nelx=20, nely=20, start=np.full((20, 20), np.nan))
+    with pytest.raises(ValueError, match="at least one"):
+        topopt.polish(np.ones((20, 20)), LoadCase(10, 0.0), 0.4, 0)
