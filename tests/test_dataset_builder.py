@@ -46,7 +46,7 @@ def test_build_is_deterministic_and_resumes(tmp_path):
     out.unlink()
     build(3, seed=5, out=out, work=work, workers=1, chunk=2)
     assert {p: p.stat().st_mtime_ns for p in chunks} == stamps
-    data.load_dataset.cache_clear()
+    data._unpack.cache_clear()
     again = data.load_dataset(out)
     assert np.array_equal(first.designs, again.designs)
     assert np.array_equal(first.candidate, again.candidate)
