@@ -689,6 +689,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "design_col_in_range": ("Trained range", "Domaine entraîné"),
     # ---------------------------------------------------------------- Streamlit's own words, floating material
     "st_upload": ("Upload", "Choisir un fichier"),
+    "st_upload_limit": ("{mb} MB per file • {types}", "{mb} Mo par fichier • {types}"),
     "aria_sidebar": ("Sidebar", "Barre latérale"),
     "aria_collapse_sidebar": ("Collapse sidebar", "Replier la barre latérale"),
     "aria_expand_sidebar": ("Expand sidebar", "Déplier la barre latérale"),

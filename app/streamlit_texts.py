@@ -14,6 +14,7 @@ import json
 import streamlit as st
 
 from app.state import T
+from app.upload import SUFFIXES
 
 # Streamlit's aria-labels, English -> a key of app.i18n; "Help for {label}" is matched on its prefix.
 ARIA = {"Sidebar": "aria_sidebar", "Collapse sidebar": "aria_collapse_sidebar",
@@ -55,12 +56,16 @@ _SCRIPT = """<script>
 
 
 def _css() -> str:
-    """The uploader's button: Streamlit's word hidden (and out of the accessibility tree), ours drawn after it.
-    And a multiselect's chips wrap their text, where Streamlit cuts it ("Taux d'appre…" twice, for G and D)."""
-    button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+    """The uploader's button and limit line: Streamlit's words taken out of the page, ours drawn in their place
+    (on a shown element, so the accessible name follows).  And a multiselect's chips wrap their text, where
+    Streamlit cuts it ("Taux d'appre…" twice, for G and D)."""
+    button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']"
+    limit = "[data-testid='stFileUploaderDropzoneInstructions'] > div"
     chip = "[data-testid='stMultiSelectTagsContainer'] [data-tag]"
-    return (f"<style>{button} {{visibility: hidden; font-size: 0}}"
-            f"{button}::after {{visibility: visible; font-size: 0.875rem; content: {json.dumps(T('st_upload'))}}}"
+    types, limit_mb = ", ".join(s[1:].upper() for s in SUFFIXES), st.get_option("server.maxUploadSize")
+    return (f"<style>{button} p, {limit} > span {{display: none}}"
+            f"{button}::after {{content: {json.dumps(T('st_upload'))}}}"
+            f"{limit}::after {{content: {json.dumps(T('st_upload_limit', mb=limit_mb, types=types))}}}"
             f"{chip} {{height: auto}} {chip} > span {{white-space: normal; text-overflow: clip}}"
             ".st-key-streamlit_texts {display: none}</style>")
 
