@@ -47,7 +47,8 @@ pages = [
     st.Page(PAGES / "design.py", title=T("page_design"), icon=":material/architecture:"),
 ]
 if teacher.is_teacher():  # without the server's token and the teacher's link, the page does not exist
-    pages.append(st.Page(PAGES / "class_view.py", title=T("page_class"), icon=":material/groups:"))
+    pages.append(st.Page(PAGES / "class_view.py", title=T("page_class"), icon=":material/groups:",
+                         url_path="class"))
 elif ss.pop("teacher_refused", False):
     st.warning(T("teacher_refused"), icon=":material/lock:")
 failover.notice()
