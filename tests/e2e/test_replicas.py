@@ -31,6 +31,8 @@ REPLICAS = 3
 TOKEN = "loopback-teacher-token"
 LOAD_S = 300  # three servers importing TensorFlow at once on 2 shared cores
 REPLICA_HEADER = "x-mechgan-replica"
+# the students' links: the class's settings, rates far too large, a D that trains five times as often
+STUDENT_LINKS = ("/?lang=en", "/?lang=en&lr_g=0.05&lr_d=0.05", "/?lang=en&k_d=5&lr_d=0.002")
 
 
 def balancer_config(ports: list[int]) -> str:
@@ -109,7 +111,7 @@ class Tab(Student):
 
 def test_three_replicas_behind_haproxy(cluster, browser, screenshots):
     url, procs, runs_dir = cluster["url"], cluster["procs"], cluster["runs"]
-    students = [Tab(browser, url, screenshots, runs_dir) for _ in range(REPLICAS)]  # opened one by one:
+    students = [Tab(browser, url, screenshots, runs_dir, link) for link in STUDENT_LINKS]  # opened one by one:
     teacher = None  # leastconn sends each new WebSocket to the replica holding fewest
     try:
         for s in students:
@@ -134,9 +136,12 @@ def test_three_replicas_behind_haproxy(cluster, browser, screenshots):
         assert "teacher=" not in teacher.page.url, "the token stays in the address bar"
         images = teacher.page.locator('[data-testid="stImage"] img')
         wait_for(lambda: images.count() >= 2 * REPLICAS, 30, "each run's samples and loss curves")
+        for changed in ("lr_g = 0.05", "k_d = 5"):  # each run's settings that differ from the class's
+            teacher.page.get_by_text(changed).first.wait_for(timeout=30_000)
         shoot(teacher.page, screenshots, "class-view-en")
         teacher.switch_language("fr")
         class_view_lists(teacher, runs=REPLICAS, servers=REPLICAS)
+        teacher.page.get_by_text("lr_d = 0,002").first.wait_for(timeout=30_000)  # a French decimal comma
         shoot(teacher.page, screenshots, "class-view-fr")
 
         intruder = Tab(browser, url, screenshots, runs_dir, "/class?teacher=guess&lang=en")
