@@ -17,6 +17,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_architectures": ("Architectures", "Architectures"),
     "page_runs": ("Runs", "Entraînements"),
     "page_design": ("Design to a specification", "Pièce sur cahier des charges"),
+    "page_class": ("Class", "Classe"),
+    "teacher_refused": ("This teacher link is not valid: the class view stays closed.",
+                        "Ce lien enseignant n'est pas valide : la vue de la classe reste fermée."),
+    "replica_lost": ("The server that ran your live training stopped, and your run was lost with it. You are now "
+                     "on another server: press Play to train again. The runs you saved are safe: they are on the "
+                     "Runs page.",
+                     "Le serveur qui faisait tourner votre entraînement s'est arrêté, et l'entraînement en cours "
+                     "est perdu avec lui. Vous êtes maintenant sur un autre serveur : appuyez sur Lecture pour "
+                     "reprendre. Les entraînements que vous avez enregistrés sont intacts : ils sont sur la page "
+                     "Entraînements."),
+    "replica_lost_ok": ("Got it", "Compris"),
+    # ---------------------------------------------------------------- class view (teacher)
+    "class_title": ("The class, live", "La classe en direct"),
+    "class_intro": ("Every run open in a student's Lab, on every server of the class, refreshed every few "
+                    "seconds and grouped by what the Lab diagnoses. A run is anonymous until it is saved under "
+                    "a name; its settings are those that differ from the class's. Curves: D's loss in green, "
+                    "G's in purple.",
+                    "Chaque entraînement ouvert dans le Lab d'un élève, sur chaque serveur de la classe, mis à "
+                    "jour toutes les quelques secondes et groupé selon le diagnostic du Lab. Un entraînement "
+                    "reste anonyme tant qu'il n'est pas enregistré sous un nom ; ses réglages sont ceux qui "
+                    "diffèrent de ceux de la classe. Courbes : perte de D en vert, de G en violet."),
+    "class_count": ("{runs} live runs on {servers} servers", "{runs} entraînements en cours sur {servers} serveurs"),
+    "class_empty": ("No student has a run open yet.", "Aucun élève n'a encore d'entraînement ouvert."),
+    "class_student": ("Student {tag}", "Élève {tag}"),
+    "class_run_b": ("{label}, run B", "{label}, run B"),
+    "class_iteration": ("iteration {iteration}", "itération {iteration}"),
+    "class_defaults": ("class settings", "réglages de la classe"),
+    "class_group_diverged": ("Diverged", "Divergé"),
+    "class_group_exploding": ("Losses explode", "Pertes qui explosent"),
+    "class_group_d_wins": ("D wins", "D gagne"),
+    "class_group_g_wins": ("G fools D", "G trompe D"),
+    "class_group_collapse": ("Collapsed", "Effondrés"),
+    "class_group_oscillating": ("Oscillating", "Oscillent"),
+    "class_group_barely_learning": ("Barely learning", "Apprennent à peine"),
+    "class_group_slow": ("Very slow steps", "Pas très lents"),
+    "class_group_error": ("Failed", "En échec"),
+    "class_group_learning": ("Learning", "Apprennent"),
+    "class_group_starting": ("Not started", "Pas encore lancés"),
     "page_error": ("Something went wrong on this page: {error}. Reload the page; if it persists, tell your teacher.",
                    "Un problème est survenu sur cette page : {error}. Rechargez la page ; si cela persiste, "
                    "prévenez votre enseignant."),

@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on t
 
 import streamlit as st  # noqa: E402
 
+from app import failover, teacher  # noqa: E402
 from app.i18n import LANGUAGES  # noqa: E402
 from app.state import T, default_lang  # noqa: E402
 from app.streamlit_texts import translate_streamlit  # noqa: E402
@@ -45,4 +46,10 @@ pages = [
     st.Page(PAGES / "runs.py", title=T("page_runs"), icon=":material/compare_arrows:"),
     st.Page(PAGES / "design.py", title=T("page_design"), icon=":material/architecture:"),
 ]
+if teacher.is_teacher():  # without the server's token and the teacher's link, the page does not exist
+    pages.append(st.Page(PAGES / "class_view.py", title=T("page_class"), icon=":material/groups:",
+                         url_path="class"))
+elif ss.pop("teacher_refused", False):
+    st.warning(T("teacher_refused"), icon=":material/lock:")
+failover.notice()
 st.navigation(pages).run()

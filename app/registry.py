@@ -159,6 +159,11 @@ class Registry:
             w = self._workers.get(key)
         return w if w is not None and w.is_alive() else None
 
+    def live(self) -> list[tuple[str, Worker]]:
+        """Every live run of this process: (session key, worker)."""
+        with self._lock:
+            return [(key, w) for key, w in self._workers.items() if w.is_alive()]
+
     def views_of(self, key: str) -> ViewMaker | None:
         """The views of the session's run (shared or its own designs'), None while they load."""
         w = self.existing(key)

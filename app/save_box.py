@@ -12,10 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.state import T
+from app.state import RUNS_ROOT, T
 from app.worker import Snapshot, Worker
 
-RUNS_ROOT = Path(os.environ.get("MECHGAN_RUNS_DIR", "runs"))
 ALLOW_OVERWRITE_OTHERS = os.environ.get("MECHGAN_ALLOW_OVERWRITE_OTHERS", "").lower() in ("1", "true", "yes")
 SAVE_WAIT_S = 30.0
 

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import uuid
+from pathlib import Path
 from typing import Any, Callable
 
 import streamlit as st
@@ -13,10 +14,12 @@ from streamlit.runtime.scriptrunner import script_runner
 
 from mechgan.config import SettingError, TrainConfig, parse
 
+from app.class_feed import ClassFeed
 from app.i18n import LANGUAGES, number, text
 from app.registry import Registry
 
 log = logging.getLogger(__name__)
+RUNS_ROOT = Path(os.environ.get("MECHGAN_RUNS_DIR", "runs"))  # shared by every replica of a class
 
 
 def _keep_keras_state() -> None:
@@ -36,8 +39,11 @@ _keep_keras_state()
 
 @st.cache_resource(show_spinner=False)
 def registry() -> Registry:
-    """One registry per server process, shared by every browser session."""
-    return Registry()
+    """One registry per server process, shared by every browser session; its live runs are published
+    for the teacher's class view."""
+    reg = Registry()
+    ClassFeed(reg, RUNS_ROOT, default_config()).start()
+    return reg
 
 
 def session_key() -> str:

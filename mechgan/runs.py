@@ -44,7 +44,7 @@ RUNS_DIR = Path("runs")
 ARRAY_FILES = ("generator", "generator_average", "discriminator", "optimizer_g", "optimizer_d")
 MAX_NAME = 64
 # ``.<name>.tmp-<writer>-<random>``: a save in progress; ``.old-``: the version it replaces, set aside
-# (``<writer>``, see _writer, is missing from the leftovers of older mechgan versions)
+# (``<writer>``, see process_tag, is missing from the leftovers of older mechgan versions)
 LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?:(?P<writer>[0-9a-f]{8}-\d+-\d+)-)?[0-9a-f]{8}$")
 LOCK_FILE = ".mechgan.lock"
 # A leftover of a process this one cannot ask about (another host) is abandoned once untouched this long:
@@ -132,7 +132,7 @@ def save_run(trainer: Trainer, name: str, root: Path | str = RUNS_DIR, *, overwr
 
 def _aside(final: Path, kind: str) -> Path:
     """A hidden folder beside ``final`` that names this process (see :data:`LEFTOVER`)."""
-    return final.with_name(f".{final.name}.{kind}-{_writer()}-{uuid.uuid4().hex[:8]}")
+    return final.with_name(f".{final.name}.{kind}-{process_tag()}-{uuid.uuid4().hex[:8]}")
 
 
 def _check_overwrite(final: Path, tag: str, overwrite: bool, allow_others: bool) -> None:
@@ -271,8 +271,8 @@ def recover_once(root: Path | str) -> None:
         _RECOVERED.add(key)
 
 
-def _writer() -> str:
-    """This process, as leftovers name it: ``<namespace>-<pid>-<start time>``."""
+def process_tag() -> str:
+    """This process, as leftovers (and the class view's replicas) name it: ``<namespace>-<pid>-<start time>``."""
     pid = os.getpid()
     return f"{_namespace()}-{pid}-{_started(pid)}"
 
@@ -299,14 +299,25 @@ def _started(pid: int) -> int:
 def _abandoned(path: Path, writer: str | None) -> bool:
     """Whether the writer of a leftover is dead: asked where it is a process of this namespace, otherwise
     judged by the leftover's last change."""
-    namespace, pid, started = writer.split("-") if writer else ("", "0", "0")
-    if namespace == _namespace():
-        return not _alive(int(pid), int(started))
+    alive = process_alive(writer) if writer else None
+    if alive is not None:
+        return not alive
     try:
         changed = max([path.lstat().st_mtime] + [p.lstat().st_mtime for p in path.iterdir()])
     except OSError:  # gone meanwhile: renamed into place or removed by its writer
         return False
     return time.time() - changed > ABANDONED_AFTER_S
+
+
+def process_alive(tag: str) -> bool | None:
+    """Whether the process a :func:`process_tag` names still runs; None when it belongs to another host or
+    container, where nobody here can ask."""
+    try:
+        namespace, pid, started = tag.split("-")
+        pid_number, start = int(pid), int(started)
+    except ValueError:
+        return None
+    return _alive(pid_number, start) if namespace == _namespace() else None
 
 
 def _alive(pid: int, started: int) -> bool:

@@ -175,7 +175,7 @@ class Crash:
             monkeypatch.setattr(owner, name, self._counted(getattr(owner, name)))
         for name in ("exchange", "rename_noreplace"):
             monkeypatch.setattr(runs, name, self._counted(getattr(runs, name) if exchange else lambda a, b: False))
-        monkeypatch.setattr(runs, "_writer", lambda: writer)  # its leftovers name a dead process
+        monkeypatch.setattr(runs, "process_tag", lambda: writer)  # its leftovers name a dead process
 
     def _counted(self, operation):
         def run(*args, **kwargs):
@@ -235,7 +235,7 @@ def test_leftovers_are_mended_when_a_process_first_lists_the_runs(two_trainers, 
     shutil.copytree(tmp_path / "kept", tmp_path / ".lost.old-0123abcd")  # its run folder gone
     shutil.copytree(tmp_path / "kept", tmp_path / ".kept.old-0123abcd")  # its run folder saved
     (tmp_path / f".half.tmp-{dead_writer}-89abcdef").mkdir()  # its writer has ended
-    live = tmp_path / f".live.tmp-{runs._writer()}-89abcdef"  # this process: still writing
+    live = tmp_path / f".live.tmp-{runs.process_tag()}-89abcdef"  # this process: still writing
     elsewhere = tmp_path / ".far.tmp-00000000-7-7-89abcdef"  # a process of another host, active a moment ago
     stale = tmp_path / ".stale.tmp-89abcdef"  # an older mechgan's, untouched for longer than a save takes
     for folder in (live, elsewhere, stale):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from lab_helpers import metrics, new_app, ready, wait_until, worker_of  # noqa: 
 SMALL = {"nf": 8, "batch_size": 16, "latent_dim": 16}
 os.environ.setdefault("MECHGAN_DEFAULTS", json.dumps(SMALL))
 os.environ["MECHGAN_LANG"] = "en"
+os.environ.setdefault("MECHGAN_RUNS_DIR", tempfile.mkdtemp(prefix="mechgan-app-runs-"))  # the class feed's too
 
 
 @pytest.fixture(autouse=True)

@@ -41,12 +41,13 @@ def wait_healthy(url: str, timeout: float) -> float:
     raise TimeoutError(f"no healthy server at {url} after {timeout:.0f} s")
 
 
-def start_server(port: int, runs_dir: Path, extra_env: dict | None = None) -> subprocess.Popen:
+def start_server(port: int, runs_dir: Path, extra_env: dict | None = None, log=None) -> subprocess.Popen:
+    """``log``: a file for the server's output (default: a pipe, read by :func:`stop_server`)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MECHGAN_DEFAULTS": json.dumps(SMALL),
            "MECHGAN_RUNS_DIR": str(runs_dir), "MECHGAN_LANG": "en", **(extra_env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def stop_server(proc: subprocess.Popen) -> str:

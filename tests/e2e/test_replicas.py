@@ -1,0 +1,198 @@
+"""Three lab replicas behind the repository's HAProxy config, on loopback, driven by Chromium.
+
+Debian's haproxy runs deploy/haproxy.cfg with its servers line written for
+three `streamlit run` processes on one runs folder.  Students in separate
+browser contexts each stay on one replica (HAProxy's response header and the
+process id the page's address carries agree); the teacher's class view lists
+the runs of all three and refuses a wrong token; a replica killed with SIGKILL
+leaves the others training, its student told, the run they saved intact.
+Screenshots of the class view (English and French, 1366x768) go to
+$MECHGAN_SCREENSHOTS.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from app.i18n import text
+from conftest import ROOT, free_port, start_server, stop_server, wait_healthy
+from pages import Student, button, open_page, shoot, wait_for
+
+pytestmark = pytest.mark.timeout(900)
+
+REPLICAS = 3
+TOKEN = "loopback-teacher-token"
+LOAD_S = 300  # three servers importing TensorFlow at once on 2 shared cores
+REPLICA_HEADER = "x-mechgan-replica"
+# the students' links: the class's settings, rates far too large, a D that trains five times as often
+STUDENT_LINKS = ("/?lang=en", "/?lang=en&lr_g=0.05&lr_d=0.05", "/?lang=en&k_d=5&lr_d=0.002")
+
+
+def balancer_config(ports: list[int]) -> str:
+    """deploy/haproxy.cfg with its DNS server-template written as one server line per loopback replica."""
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    template = re.search(r"(?m)^\s*server-template .*$", config)
+    assert template, "deploy/haproxy.cfg lost its server-template line"
+    servers = "\n".join(f"    server lab{i} 127.0.0.1:{port}" for i, port in enumerate(ports, 1))
+    return config.replace(template.group(0), servers)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        pytest.fail("haproxy missing: apt-get install haproxy (the README's test command does)")
+    folder = tmp_path_factory.mktemp("replicas")
+    runs_dir = folder / "runs"
+    runs_dir.mkdir()
+    env = {"MECHGAN_TEACHER_TOKEN": TOKEN, "MECHGAN_MAX_TRAINING": "1",
+           "STREAMLIT_SERVER_COOKIE_SECRET": "one-secret-for-the-class"}
+    ports = [free_port() for _ in range(REPLICAS)]
+    logs = [(folder / f"lab{i}.log").open("w") for i in range(1, REPLICAS + 1)]
+    procs = {f"lab{i}": start_server(port, runs_dir, env, log) for i, (port, log) in
+             enumerate(zip(ports, logs), 1)}
+    (folder / "haproxy.cfg").write_text(balancer_config(ports))
+    port = free_port()
+    balancer_env = {**os.environ, "MECHGAN_HTTP_PORT": str(port), "MECHGAN_COOKIE_KEY": "loopback",
+                    "MECHGAN_LAB_HOST": "127.0.0.1", "MECHGAN_LAB_PORT": "0"}
+    balancer_log = (folder / "haproxy.log").open("w")
+    balancer = None
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for p in ports:  # all up before HAProxy starts: one it finds down comes back on a slow start
+            wait_healthy(f"http://127.0.0.1:{p}", 120)
+        balancer = subprocess.Popen([haproxy, "-db", "-f", str(folder / "haproxy.cfg")], env=balancer_env,
+                                    stdout=balancer_log, stderr=subprocess.STDOUT)
+        wait_healthy(url, 30)
+        yield {"url": url, "procs": procs, "runs": runs_dir, "folder": folder}
+    finally:
+        if balancer is not None:
+            balancer.terminate()
+            balancer.wait(10)
+        for name, proc in procs.items():
+            stop_server(proc)
+        for log in logs + [balancer_log]:
+            log.close()
+    for name, proc in procs.items():
+        if proc.returncode != -signal.SIGKILL:
+            log = (folder / f"{name}.log").read_text()
+            assert "Traceback" not in log, f"{name}: {log[-3000:]}"
+
+
+class Tab(Student):
+    """A student's browser context through the balancer, and the replicas that answered it."""
+
+    def __init__(self, browser, url: str, shots, runs_root, path: str = "/?lang=en"):
+        self.context = browser.new_context(viewport={"width": 1366, "height": 768})
+        self.replicas: set[str] = set()
+        self.context.on("response", lambda r: self._seen(r.headers.get(REPLICA_HEADER)))
+        page = self.context.new_page()
+        page.set_default_timeout(60_000)
+        super().__init__(page, "en", shots, runs_root)
+        with page.expect_websocket(timeout=120_000):
+            page.goto(url + path, timeout=120_000)
+
+    def _seen(self, replica: str | None) -> None:
+        if replica:
+            self.replicas.add(replica)
+
+    def pid(self) -> int:
+        """The server process that runs this page's session, as the page's address names it."""
+        tag = parse_qs(urlparse(self.page.url).query).get("replica", [""])[0]
+        return int(tag.split("-")[1]) if tag.count("-") == 2 else 0
+
+
+def test_three_replicas_behind_haproxy(cluster, browser, screenshots):
+    url, procs, runs_dir = cluster["url"], cluster["procs"], cluster["runs"]
+    students = [Tab(browser, url, screenshots, runs_dir, link) for link in STUDENT_LINKS]  # opened one by one:
+    teacher = None  # leastconn sends each new WebSocket to the replica holding fewest
+    try:
+        for s in students:
+            wait_for(lambda: s.status() == s.t("state_paused"), LOAD_S, "each student's run to be built")
+        served = []
+        for s in students:
+            assert len(s.replicas) == 1, f"a context was answered by several replicas: {s.replicas}"
+            (name,) = s.replicas
+            assert s.pid() == procs[name].pid, "the page's session lives where HAProxy sent its requests"
+            served.append(name)
+        assert sorted(served) == sorted(procs), f"leastconn spread {served}"
+
+        for s in students:
+            button(s.page, s.t("play")).click()
+        for s in students:
+            wait_for(lambda: s.iteration() >= 2, 180, "every student's run to train")
+        for s in students:  # three runs training on 2 shared cores slow every page down: they train again below
+            button(s.page, s.t("pause")).click()
+
+        teacher = Tab(browser, url, screenshots, runs_dir, f"/class?teacher={TOKEN}&lang=en")
+        class_view_lists(teacher, runs=REPLICAS, servers=REPLICAS)
+        assert "teacher=" not in teacher.page.url, "the token stays in the address bar"
+        images = teacher.page.locator('[data-testid="stImage"] img')
+        wait_for(lambda: images.count() >= 2 * REPLICAS, 30, "each run's samples and loss curves")
+        for changed in ("lr_g = 0.05", "k_d = 5"):  # each run's settings that differ from the class's
+            teacher.page.get_by_text(changed).first.wait_for(timeout=30_000)
+        shoot(teacher.page, screenshots, "class-view-en")
+        teacher.switch_language("fr")
+        class_view_lists(teacher, runs=REPLICAS, servers=REPLICAS)
+        teacher.page.get_by_text("lr_d = 0,002").first.wait_for(timeout=30_000)  # a French decimal comma
+        shoot(teacher.page, screenshots, "class-view-fr")
+
+        intruder = Tab(browser, url, screenshots, runs_dir, "/class?teacher=guess&lang=en")
+        intruder.page.get_by_text(intruder.t("teacher_refused")).wait_for(timeout=60_000)
+        nav = intruder.page.locator('[data-testid="stSidebarNav"]')
+        assert nav.get_by_text(intruder.t("page_class"), exact=True).count() == 0
+        assert intruder.page.get_by_text(intruder.t("class_title")).count() == 0
+        intruder.context.close()
+
+        # a replica other than the teacher's dies, after its student saved a run
+        saver = next(s for s in students if s.replicas != teacher.replicas)
+        others = [s for s in students if s is not saver]
+        saver.sidebar().get_by_text(saver.t("save_run")).click()
+        name = saver.page.get_by_role("textbox", name=saver.t("run_name"))
+        name.fill("before-the-crash")
+        name.press("Enter")
+        button(saver.page, saver.t("save")).click()
+        saver.page.get_by_text(saver.t("saved", name="before-the-crash")).wait_for(timeout=60_000)
+        (victim,) = saver.replicas
+        for s in students:
+            button(s.page, s.t("play")).click()
+            s.keeps_training("before a replica is killed")
+        procs[victim].send_signal(signal.SIGKILL)
+        procs[victim].wait(10)
+        for s in others:
+            s.keeps_training("after another replica was killed")
+        saver.page.get_by_text(saver.t("replica_lost")).wait_for(timeout=120_000)
+        assert saver.pid() not in (0, procs[victim].pid)
+        shoot(saver.page, screenshots, "replica-lost-en")
+        class_view_lists(teacher, servers=REPLICAS - 1)
+        open_page(saver.page, saver.t("page_runs"))
+        saver.page.get_by_text("before-the-crash").first.wait_for(timeout=60_000)
+        assert teacher.page.get_by_text(teacher.t("class_title")).count() == 1, "the teacher keeps the class view"
+        assert (runs_dir / "before-the-crash" / "config.json").is_file()
+        for s in others:
+            s.sees_no_error("after another replica was killed")
+    except Exception:
+        for i, s in enumerate(students + ([teacher] if teacher else [])):
+            s.page.screenshot(path=str(screenshots / f"replicas-failure-{i}.png"), full_page=True)
+        raise
+    finally:
+        for s in students + ([teacher] if teacher else []):
+            s.context.close()
+
+
+def class_view_lists(tab: Tab, servers: int, runs: int | None = None) -> None:
+    """Wait for the class view's count line to say ``runs`` (any, if None) live runs on ``servers``."""
+    count = re.compile(text("class_count", tab.lang, runs=r"(\d+)", servers=r"(\d+)"))
+
+    def says() -> bool:
+        caption = tab.page.get_by_text(count).first
+        found = count.search(caption.inner_text()) if caption.count() else None
+        return bool(found) and int(found[2]) == servers and (runs is None or int(found[1]) == runs)
+    wait_for(says, 60, f"the class view to list {runs} runs on {servers} servers")
