@@ -18,7 +18,7 @@ from mechgan.config import PARAMS, TrainConfig
 
 from app import share
 from app.save_box import save_box
-from app.state import T, kept, labeller, lang, language_visit, number_format
+from app.state import T, kept, labeller, lang, language_visit, number_format, said
 from app.worker import Snapshot, Worker
 
 STEP_WAIT_S = 10.0
@@ -198,7 +198,7 @@ def controls(runs: list[Run]) -> dict[str, TrainConfig | None]:
         try:
             wanted[run.name] = wanted_config(running_config(run) or TrainConfig(), run.name)
         except ValueError as e:
-            st.sidebar.error(T("bad_setting", error=e))
+            st.sidebar.error(T("bad_setting", error=said(e)))
             wanted[run.name] = None
     if wanted[edited.name] is not None:
         share.share_box(wanted[edited.name], CONTROLS)

@@ -16,7 +16,7 @@ from mechgan.config import TrainConfig
 
 from app import live_charts
 from app.health import FORMATS, HealthTracker
-from app.state import N, T, kept, localized_figure, localized_spec, number_format
+from app.state import N, T, kept, localized_figure, localized_spec, number_format, said
 from app.views import ViewMaker
 from app.worker import Snapshot
 
@@ -86,11 +86,11 @@ def header(snap: Snapshot) -> None:
         if lone is not None and snap.state == "paused":
             st.info(T(f"stepped_{lone}"), icon=":material/footprint:")
         if snap.state == "error":
-            st.error(T("worker_error", error=snap.message), icon=":material/error:")
+            st.error(T("worker_error", error=said(snap.message, snap.message_fields)), icon=":material/error:")
         elif snap.message == "idle":
             st.info(T("msg_idle"), icon=":material/bedtime:")
         elif snap.message and snap.state != "diverged":
-            st.warning(snap.message)
+            st.warning(said(snap.message, snap.message_fields), icon=":material/warning:")
 
 
 def _lone_step(history) -> str | None:

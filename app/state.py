@@ -13,6 +13,7 @@ from streamlit.runtime.scriptrunner import script_runner
 
 from mechgan.config import SettingError, TrainConfig, parse
 
+from app.errors import coded, say
 from app.i18n import LANGUAGES, number, text
 from app.registry import Registry
 
@@ -60,6 +61,12 @@ def default_lang() -> str:
 def T(key: str, **values) -> str:
     """The text of ``key`` in the session's language."""
     return text(key, lang(), **values)
+
+
+def said(error: BaseException | str, fields: dict | None = None) -> str:
+    """An error (or an error's code and fields) in the session's language; see :mod:`app.errors`."""
+    code, fields = coded(error) if isinstance(error, BaseException) else (error, fields or {})
+    return say(code, fields, lang())
 
 
 def N(value: float, spec: str = ",") -> str:
@@ -176,5 +183,5 @@ def guarded(fn):
             return fn(*args, **kwargs)
         except Exception as e:
             log.exception("%s failed", fn.__name__)
-            st.error(T("page_error", error=f"{type(e).__name__}: {e}"), icon=":material/error:")
+            st.error(T("page_error", error=said(e)), icon=":material/error:")
     return wrapper

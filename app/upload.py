@@ -27,14 +27,16 @@ def load_upload(name: str, raw: bytes) -> UserDesigns:
     """
     label = safe_name(name)
     if len(raw) > data.MAX_FILE_BYTES:
-        raise DatasetError(f"{label}: the file is larger than {MAX_MB} MB, the upload limit")
+        raise DatasetError(f"{label}: the file is larger than {MAX_MB} MB, the upload limit", "file_too_large",
+                           mb=MAX_MB)
     suffix = PurePosixPath(label).suffix
     if suffix not in SUFFIXES:
         raise DatasetError(f"{label}: unsupported file type {suffix or '(none)'}; "
-                           "upload a .npy or .npz array, or a .zip of PNG images")
+                           "upload a .npy or .npz array, or a .zip of PNG images", "file_type")
     read = data.read_user_file(io.BytesIO(raw), label)
     if len(read.designs) < MIN_DESIGNS:
-        raise DatasetError(f"{label}: {len(read.designs)} designs; training needs at least {MIN_DESIGNS}")
+        raise DatasetError(f"{label}: {len(read.designs)} designs; training needs at least {MIN_DESIGNS}", "too_few",
+                           count=len(read.designs), least=MIN_DESIGNS)
     return read
 
 

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from mechgan.errors import Refusal
 from mechgan.topopt import LoadCase
 
 SIZE = 50
@@ -43,15 +44,8 @@ CHUNK_VALUES = 2**20  # values converted at once (a few MB of temporaries)
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError)
 
 
-class DatasetError(ValueError):
-    """A dataset that mechgan cannot use; the message names the problem.
-
-    ``code`` and ``fields``, when given, let the app say it in the student's language.
-    """
-
-    def __init__(self, message: str, code: str = "", **fields):
-        super().__init__(message)
-        self.code, self.fields = code, fields
+class DatasetError(Refusal):
+    """A dataset that mechgan cannot use; the message names the problem, ``code`` and ``fields`` too."""
 
 
 @dataclass(frozen=True)
@@ -223,9 +217,10 @@ def read_user_dataset(path: str | Path, resize: bool = False) -> UserDesigns:
     if path.is_dir():
         return _read_png_folder(path, resize)
     if not path.is_file():
-        raise DatasetError(f"{path.name}: no such file or folder")
+        raise DatasetError(f"{path.name}: no such file or folder", "no_file")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise DatasetError(f"{path.name}: file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise DatasetError(f"{path.name}: file is larger than {MAX_FILE_BYTES // 2**20} MB", "file_too_large",
+                           mb=MAX_FILE_BYTES // 2**20)
     with path.open("rb") as f:
         return read_user_file(f, path.name, resize)
 
@@ -236,7 +231,7 @@ def read_user_file(f: BinaryIO, name: str, resize: bool = False) -> UserDesigns:
     readers = {".npy": _read_npy, ".npz": _read_npz, ".zip": _read_png_zip}
     if suffix not in readers:
         raise DatasetError(f"{name}: unsupported file type {suffix or '(none)'}; "
-                           "use .npy, .npz, .zip of PNG images, or a folder of PNGs")
+                           "use .npy, .npz, .zip of PNG images, or a folder of PNGs", "file_type")
     return readers[suffix](f, name, resize)
 
 
@@ -259,10 +254,11 @@ class _Levels:
         """Check one piece of values and return it as levels."""
         if values.dtype.kind == "f":
             if not np.isfinite(values).all():
-                raise DatasetError(f"{self.label}: the designs contain NaN or infinite values")
+                raise DatasetError(f"{self.label}: the designs contain NaN or infinite values", "not_finite")
             lo, hi = float(values.min()), float(values.max())
             if lo < 0 or hi > 1:
-                raise DatasetError(f"{self.label}: float values must lie in [0, 1]; found {lo:g} to {hi:g}")
+                raise DatasetError(f"{self.label}: float values must lie in [0, 1]; found {lo:g} to {hi:g}",
+                                   "float_range", low=lo, high=hi)
             self.floats = True
             self.fractional = self.fractional or not ((values == 0) | (values == 1)).all()
             return np.rint(values * np.float32(255))
@@ -271,7 +267,7 @@ class _Levels:
         lo, hi = int(values.min()), int(values.max())
         if lo < 0 or hi > 255:
             raise DatasetError(f"{self.label}: integer values must be 0/1 or greyscale 0-255; "
-                               f"found {lo} to {hi}")
+                               f"found {lo} to {hi}", "int_range", low=lo, high=hi)
         self.peak = max(self.peak, hi)
         return values
 
@@ -321,11 +317,11 @@ def _resized(levels: np.ndarray, scale: int) -> np.ndarray:
 def _check_not_uniform(designs: np.ndarray, label: str, reading: str) -> None:
     """A reading that leaves every design empty (or full) lost the data: refuse it."""
     levels = material_level(designs)
-    pixels = designs.shape[1] * designs.shape[2]
-    for uniform, what in ((levels.max() == 0, "empty (no material)"), (levels.min() == pixels, "full")):
-        if uniform:
-            raise DatasetError(f"{label}: read as {READINGS[reading]}, every design is {what}; "
-                               "material must be 1 (or white, 255) and void 0 (black)")
+    full = levels.min() == designs.shape[1] * designs.shape[2]
+    if full or levels.max() == 0:
+        raise DatasetError(f"{label}: read as {READINGS[reading]}, every design is "
+                           f"{'full' if full else 'empty (no material)'}; material must be 1 (or white, 255) and "
+                           "void 0 (black)", "all_full" if full else "all_empty", reading=reading)
 
 
 # .npy and .npz arrays
@@ -338,9 +334,9 @@ def _read_npy(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
     except DatasetError:
         raise
     except ValueError as e:
-        raise DatasetError(f"{label}: not a plain numeric .npy array ({_short(e)})") from None
+        raise DatasetError(f"{label}: not a plain numeric .npy array ({_short(e)})", "npy_unreadable") from None
     except (OSError, EOFError) as e:
-        raise DatasetError(f"{label}: unreadable .npy file ({_short(e)})") from None
+        raise DatasetError(f"{label}: unreadable .npy file ({_short(e)})", "npy_unreadable") from None
 
 
 def _read_npz(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
@@ -361,7 +357,7 @@ def _read_array(f: BinaryIO, size: int, label: str, resize: bool) -> UserDesigns
         raw = f.read(count * dtype.itemsize)
         if len(raw) < count * dtype.itemsize:
             raise DatasetError(f"{label}: truncated: the array ends after {start + len(raw) // dtype.itemsize} "
-                               f"of its {levels.flat.size} values")
+                               f"of its {levels.flat.size} values", "truncated")
         levels.flat[start:start + count] = levels.levels(np.frombuffer(raw, dtype))
     return levels.designs(resize)
 
@@ -372,12 +368,12 @@ def _npz_member(zf: zipfile.ZipFile, label: str) -> zipfile.ZipInfo:
         _check_entry_name(label, info.filename)
     arrays = {i.filename[:-4]: i for i in zf.infolist() if i.filename.endswith(".npy")}
     if not arrays:
-        raise DatasetError(f"{label}: the .npz archive holds no array")
+        raise DatasetError(f"{label}: the .npz archive holds no array", "npz_empty")
     if "designs" in arrays:
         return arrays["designs"]
     if len(arrays) > 1:
         raise DatasetError(f"{label}: several arrays ({', '.join(list(arrays)[:5])}) "
-                           "and none named 'designs'")
+                           "and none named 'designs'", "npz_several", names=", ".join(list(arrays)[:5]))
     return next(iter(arrays.values()))
 
 
@@ -386,40 +382,45 @@ def _check_npy_header(f: BinaryIO, size: int, label: str, resize: bool) -> tuple
     version = np.lib.format.read_magic(f)
     readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
     if version not in readers:
-        raise DatasetError(f"{label}: unsupported .npy format version {version[0]}.{version[1]}")
+        raise DatasetError(f"{label}: unsupported .npy format version {version[0]}.{version[1]}", "npy_unreadable")
     try:
         shape, fortran, dtype = readers[version](f)
     except (SyntaxError, tokenize.TokenError) as e:  # numpy parses the header as a Python literal
-        raise DatasetError(f"{label}: malformed .npy header ({_short(e)})") from None
+        raise DatasetError(f"{label}: malformed .npy header ({_short(e)})", "npy_unreadable") from None
     size -= f.tell()
     if dtype.hasobject:
         raise DatasetError(f"{label}: not a plain numeric array: it holds Python objects, "
-                           "and mechgan never unpickles data")
+                           "and mechgan never unpickles data", "npy_objects")
     if dtype.kind not in "biuf" or dtype.fields:
-        raise DatasetError(f"{label}: values must be numbers (bool, int or float), got {dtype}")
+        raise DatasetError(f"{label}: values must be numbers (bool, int or float), got {dtype}", "dtype",
+                           dtype=str(dtype))
     if len(shape) == 4 and shape[-1] == 1:
         shape = shape[:3]
     if len(shape) != 3:
-        raise DatasetError(f"{label}: expected an array of shape (N, H, W), got {shape}")
+        raise DatasetError(f"{label}: expected an array of shape (N, H, W), got {shape}", "shape", shape=str(shape))
     _check_design_shape(label, shape, resize)
     if math.prod(shape) * dtype.itemsize > size:
         raise DatasetError(f"{label}: truncated: shape {shape} needs {math.prod(shape) * dtype.itemsize} "
-                           f"bytes, the file holds {size}")
+                           f"bytes, the file holds {size}", "truncated")
     return shape, fortran, dtype
 
 
 def _check_design_shape(label: str, shape: tuple[int, int, int], resize: bool) -> None:
     n, h, w = shape
     if n == 0 or h == 0 or w == 0:
-        raise DatasetError(f"{label}: the dataset is empty (shape {shape})")
+        raise DatasetError(f"{label}: the dataset is empty (shape {shape})", "empty")
     if n > MAX_DESIGNS:
-        raise DatasetError(f"{label}: {n} designs; at most {MAX_DESIGNS} are accepted")
+        raise DatasetError(f"{label}: {n} designs; at most {MAX_DESIGNS} are accepted", "too_many", count=n,
+                           most=MAX_DESIGNS)
     if max(h, w) > MAX_SIDE:
-        raise DatasetError(f"{label}: designs are {h}x{w}; at most {MAX_SIDE} pixels a side")
+        raise DatasetError(f"{label}: designs are {h}x{w}; at most {MAX_SIDE} pixels a side", "side", height=h, width=w,
+                           most=MAX_SIDE)
     if (h, w) != (SIZE, SIZE) and not resize:
-        raise DatasetError(f"{label}: designs are {h}x{w}; mechgan needs {SIZE}x{SIZE}")
+        raise DatasetError(f"{label}: designs are {h}x{w}; mechgan needs {SIZE}x{SIZE}", "wrong_size", height=h,
+                           width=w, size=SIZE)
     if n * h * w > MAX_VALUES:
-        raise DatasetError(f"{label}: {n} designs of {h}x{w} are too many pixels (at most {MAX_VALUES})")
+        raise DatasetError(f"{label}: {n} designs of {h}x{w} are too many pixels (at most {MAX_VALUES})",
+                           "too_many_pixels", count=n, height=h, width=w)
 
 
 # ZIP archives
@@ -434,7 +435,8 @@ def _open_zip(f: BinaryIO, label: str, kind: str) -> Iterator[zipfile.ZipFile]:
     except DatasetError:
         raise
     except _ARCHIVE_ERRORS as e:
-        raise DatasetError(f"{label}: unreadable {kind} archive ({_short(e)})") from None
+        raise DatasetError(f"{label}: unreadable {kind} archive ({_short(e)})", "archive_unreadable",
+                           kind=kind) from None
 
 
 def _check_directory_size(f: BinaryIO, label: str) -> None:
@@ -450,27 +452,29 @@ def _check_directory_size(f: BinaryIO, label: str) -> None:
     if at < 0 or len(tail) < at + 22:
         return  # not a ZIP archive: zipfile says so
     if tail[max(0, at - 20):at].startswith(b"PK\x06\x07"):
-        raise DatasetError(f"{label}: ZIP64 archives are not accepted")
+        raise DatasetError(f"{label}: ZIP64 archives are not accepted", "zip64")
     directory = int.from_bytes(tail[at + 12:at + 16], "little")
     if directory > MAX_DIRECTORY_BYTES:
         raise DatasetError(f"{label}: the archive's directory takes {directory} bytes; "
-                           f"at most {MAX_DIRECTORY_BYTES // 2**20} MB (a few entries per design)")
+                           f"at most {MAX_DIRECTORY_BYTES // 2**20} MB (a few entries per design)", "archive_directory",
+                           mb=MAX_DIRECTORY_BYTES // 2**20)
     f.seek(0)
 
 
 def _check_ratio(label: str, info: zipfile.ZipInfo) -> None:
     if info.file_size > MAX_UNPACKED_BYTES:
         raise DatasetError(f"{label}: {info.filename} unpacks to more than "
-                           f"{MAX_UNPACKED_BYTES // 2**20} MB")
+                           f"{MAX_UNPACKED_BYTES // 2**20} MB", "member_too_large", name=info.filename,
+                           mb=MAX_UNPACKED_BYTES // 2**20)
     if info.file_size > 2**20 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
         raise DatasetError(f"{label}: {info.filename} has an absurd compression ratio "
-                           "(a zip bomb?)")
+                           "(a zip bomb?)", "zip_bomb", name=info.filename)
 
 
 def _check_entry_name(label: str, name: str) -> None:
     """Archives are never extracted, but a name that climbs out of its folder marks a hostile file."""
     if name.startswith(("/", "\\")) or ":" in name or ".." in Path(name.replace("\\", "/")).parts:
-        raise DatasetError(f"{label}: unsafe path in archive: {name!r}")
+        raise DatasetError(f"{label}: unsafe path in archive: {name!r}", "unsafe_path", name=name)
 
 
 def _is_metadata(name: str) -> bool:
@@ -487,11 +491,11 @@ def _read_png_zip(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
         infos = sorted((i for i in zf.infolist() if not i.is_dir() and not _is_metadata(i.filename)),
                        key=lambda i: i.filename)
         if not infos:
-            raise DatasetError(f"{label}: the archive is empty")
+            raise DatasetError(f"{label}: the archive is empty", "archive_empty")
         _check_image_count(label, len(infos))
         for info in infos:
             if not info.filename.lower().endswith(".png"):
-                raise DatasetError(f"{label}: {info.filename!r} is not a PNG image")
+                raise DatasetError(f"{label}: {info.filename!r} is not a PNG image", "not_png", name=info.filename)
             _check_ratio(label, info)
             _check_image_bytes(label, info.filename, info.file_size)
         _check_images_total(label, sum(i.file_size for i in infos))
@@ -501,7 +505,7 @@ def _read_png_zip(f: BinaryIO, label: str, resize: bool) -> UserDesigns:
 def _read_png_folder(path: Path, resize: bool) -> UserDesigns:
     files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".png" and p.is_file())
     if not files:
-        raise DatasetError(f"{path.name}: the folder holds no PNG image")
+        raise DatasetError(f"{path.name}: the folder holds no PNG image", "no_png")
     _check_image_count(path.name, len(files))
     _check_images_total(path.name, sum(p.stat().st_size for p in files))
     for p in files:
@@ -511,7 +515,8 @@ def _read_png_folder(path: Path, resize: bool) -> UserDesigns:
 
 def _check_image_count(label: str, count: int) -> None:
     if count > MAX_DESIGNS:
-        raise DatasetError(f"{label}: {count} images; at most {MAX_DESIGNS} are accepted")
+        raise DatasetError(f"{label}: {count} images; at most {MAX_DESIGNS} are accepted", "too_many", count=count,
+                           most=MAX_DESIGNS)
 
 
 def _check_images_total(label: str, size: int) -> None:
@@ -519,13 +524,13 @@ def _check_images_total(label: str, size: int) -> None:
     if size > MAX_IMAGES_BYTES:
         mb = MAX_IMAGES_BYTES // 2**20
         raise DatasetError(f"{label}: the images add up to {size / 2**20:.0f} MB once unpacked; at most {mb} MB "
-                           "are read from one upload", code="images_too_large", mb=mb)
+                           "are read from one upload", "images_too_large", mb=mb)
 
 
 def _check_image_bytes(label: str, name: str, size: int) -> None:
     if size > MAX_IMAGE_BYTES:
         raise DatasetError(f"{label}: {name} takes {size} bytes; one design image may take at most "
-                           f"{MAX_IMAGE_BYTES // 2**20} MB")
+                           f"{MAX_IMAGE_BYTES // 2**20} MB", "image_too_large", name=name, mb=MAX_IMAGE_BYTES // 2**20)
 
 
 def _decode_pngs(entries: list[tuple[str, Callable[[], bytes]]], label: str, resize: bool) -> UserDesigns:
@@ -541,19 +546,21 @@ def _decode_pngs(entries: list[tuple[str, Callable[[], bytes]]], label: str, res
         try:
             with Image.open(io.BytesIO(raw)) as im:  # lazy: only the header is parsed here
                 if im.format != "PNG":
-                    raise DatasetError(f"{label}: {name} is not a PNG image")
+                    raise DatasetError(f"{label}: {name} is not a PNG image", "not_png", name=name)
                 if size is None:
                     size = im.size
                     _check_design_shape(f"{label}: {name}", (len(entries), size[1], size[0]), resize)
                     levels = _Levels((len(entries), size[1], size[0]), label)
                 elif im.size != size:
                     raise DatasetError(f"{label}: the images do not all have the same size "
-                                       f"({name} is {im.size[0]}x{im.size[1]}, others {size[0]}x{size[1]})")
+                                       f"({name} is {im.size[0]}x{im.size[1]}, others {size[0]}x{size[1]})",
+                                       "mixed_sizes", name=name, width=im.size[0], height=im.size[1])
                 levels.put_image(i, im)
         except DatasetError:
             raise
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
-            raise DatasetError(f"{label}: {name} is not a readable image ({_short(e)})") from None
+            raise DatasetError(f"{label}: {name} is not a readable image ({_short(e)})", "image_unreadable",
+                               name=name) from None
     return levels.designs(resize)
 
 

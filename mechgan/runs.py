@@ -38,6 +38,7 @@ except ImportError:  # Windows: only this process's threads are kept apart
 import numpy as np
 
 from mechgan.config import TrainConfig
+from mechgan.errors import CodedError, Refusal
 from mechgan.training import RECORD_KEYS, Trainer, generate_and_save
 
 RUNS_DIR = Path("runs")
@@ -52,15 +53,25 @@ LOCK_FILE = ".mechgan.lock"
 ABANDONED_AFTER_S = 600.0
 
 
-class RunExistsError(FileExistsError):
+class RunExistsError(CodedError, FileExistsError):
     """A run of that name is saved already; ``free_name`` is one that is not."""
 
     def __init__(self, name: str, free_name: str, owned_elsewhere: bool = False) -> None:
         self.name, self.free_name, self.owned_elsewhere = name, free_name, owned_elsewhere
         whose = "from another session " if owned_elsewhere else ""
-        super().__init__(errno.EEXIST, f"a run named {name!r} was saved {whose}already; "
-                                       f"choose another name (e.g. {free_name!r})"
-                         + ("" if owned_elsewhere else " or overwrite it"))
+        FileExistsError.__init__(self, errno.EEXIST, f"a run named {name!r} was saved {whose}already; "
+                                                     f"choose another name (e.g. {free_name!r})"
+                                 + ("" if owned_elsewhere else " or overwrite it"))
+        self.code = "run_exists_elsewhere" if owned_elsewhere else "run_exists"
+        self.fields = {"name": name, "free_name": free_name}
+
+
+class RunError(Refusal):
+    """A run name or saved run that mechgan cannot use."""
+
+
+class RunMissingError(CodedError, FileNotFoundError):
+    """No saved run where one was expected (another replica may have just replaced it)."""
 
 
 def sanitize_run_name(name: str) -> str:
@@ -68,7 +79,8 @@ def sanitize_run_name(name: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name).strip())
     cleaned = re.sub(r"-{2,}", "-", cleaned).lstrip(".-")[:MAX_NAME].rstrip(".-")
     if not cleaned:
-        raise ValueError(f"run name {name!r} has no usable characters (use letters, digits, '-', '_' or '.')")
+        raise RunError(f"run name {name!r} has no usable characters (use letters, digits, '-', '_' or '.')",
+                       "run_name_unusable", name=str(name))
     return cleaned
 
 
@@ -81,7 +93,7 @@ def read_meta(path: Path | str) -> dict:
     """A run folder's config.json: its ``config``, ``progress`` and ``owner``."""
     path = Path(path)
     if not (path / "config.json").is_file():
-        raise FileNotFoundError(f"{path} is not a saved run (no config.json)")
+        raise RunMissingError(f"{path} is not a saved run (no config.json)", "run_missing", name=path.name)
     return json.loads((path / "config.json").read_text())
 
 
@@ -362,9 +374,12 @@ def load_run(path: Path | str, designs: np.ndarray | None = None) -> Trainer:
     meta = read_meta(path)
     config = TrainConfig.from_dict(meta["config"])
     trainer = make_trainer(config, None if config.conditional else designs)
-    state = {key: _read_arrays(path / f"{key}.npz") for key in ARRAY_FILES}
-    state["progress"] = meta["progress"]
-    trainer.set_state(state, read_history(path))
+    try:
+        state = {key: _read_arrays(path / f"{key}.npz") for key in ARRAY_FILES}
+        state["progress"] = meta["progress"]
+        trainer.set_state(state, read_history(path))
+    except (KeyError, ValueError, FileNotFoundError) as e:  # another version's save, or a damaged one
+        raise RunError(f"{path.name}: {e}", "run_unreadable", name=path.name) from e
     return trainer
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from mechgan import data, losses, models, optimizers, updates
-from mechgan.config import LIVE_FIELDS, TrainConfig
+from mechgan.config import LIVE_FIELDS, SettingError, TrainConfig
 from mechgan.optimizers import Optimizer
 
 FIXED_SAMPLES = 16
@@ -95,7 +95,8 @@ class Trainer:
         """Change live settings (``LIVE_FIELDS``); they apply from the next update on."""
         frozen = set(changes) - LIVE_FIELDS
         if frozen:
-            raise ValueError(f"{', '.join(sorted(frozen))} cannot change during a run; reset with a new config")
+            raise SettingError(", ".join(sorted(frozen)), f"{', '.join(sorted(frozen))} cannot change during a run; "
+                               "reset with a new config", "setting_frozen")
         with self._lock:
             old, new = self._config, self._config.with_changes(**changes)
             self._config = new
