@@ -47,7 +47,7 @@ def tiles_caption(caption: str, floating: int, total: int) -> str:
 
 def grid(samples: np.ndarray, scores: np.ndarray | None = None, title: str = "", cols: int = 8):
     """A sample grid chart (slow motion, timeline, Runs), drawn as :func:`tiles` draws them."""
-    return tf_fig.samplegrid(samples, scores, cols, title, decimal=N(0.5, ".1f")[1],
+    return tf_fig.sample_grid(samples, scores, cols, title, decimal=N(0.5, ".1f")[1],
                               floating=metrics.floating_mask(samples))
 
 
