@@ -645,6 +645,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "{name} a un taux de compression absurde (une bombe zip ?)"),
     "error_unsafe_path": ("unsafe path in the archive: {name}", "chemin dangereux dans l'archive : {name}"),
     "error_archive_empty": ("the archive is empty", "l'archive est vide"),
+    "error_unnamed_entry": ("an entry of the archive has no name", "une entrée de l'archive n'a pas de nom"),
     "error_not_png": ("{name} is not a PNG image", "{name} n'est pas une image PNG"),
     "error_no_png": ("the folder holds no PNG image", "le dossier ne contient aucune image PNG"),
     "error_images_too_large": ("its images add up to more than {mb} MB once unpacked, more than one upload may "

@@ -473,6 +473,8 @@ def _check_ratio(label: str, info: zipfile.ZipInfo) -> None:
 
 def _check_entry_name(label: str, name: str) -> None:
     """Archives are never extracted, but a name that climbs out of its folder marks a hostile file."""
+    if not name:
+        raise DatasetError(f"{label}: an entry of the archive has no name", "unnamed_entry")
     if name.startswith(("/", "\\")) or ":" in name or ".." in Path(name.replace("\\", "/")).parts:
         raise DatasetError(f"{label}: unsafe path in archive: {name!r}", "unsafe_path", name=name)
 
