@@ -227,6 +227,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "d_fake": ("D(generated)", "D(généré)"),
     # ---------------------------------------------------------------- issue 18: presets, lone steps (h18a)
     "preset_custom": ("Custom settings", "Réglages personnalisés"),
+    "preset_balanced": ("Balanced", "Équilibré"),
+    "preset_balanced_about": ("Both players learn at the DCGAN paper's matched pace (2e-4): the losses settle around "
+                              "their equilibrium values and D(real) and D(generated) stay apart but away from 0 and "
+                              "1, with no warning.",
+                              "Les deux joueurs apprennent au même rythme, celui de l'article DCGAN (2e-4) : les "
+                              "pertes se stabilisent autour de leur valeur d'équilibre et D(réel) et D(généré) "
+                              "restent distincts sans atteindre 0 ou 1, sans avertissement."),
+    "preset_both_large": ("Both learning rates large", "Deux taux d'apprentissage grands"),
+    "preset_both_large_about": ("With both learning rates a hundred times Balanced's (2e-2), every update overshoots: "
+                                "D's verdicts and the losses jump from one iteration to the next instead of settling "
+                                "(the Lab says they oscillate).",
+                                "Avec des taux d'apprentissage cent fois ceux d'Équilibré (2e-2), chaque mise à jour "
+                                "dépasse sa cible : les verdicts de D et les pertes sautent d'une itération à l'autre "
+                                "au lieu de se stabiliser (le Lab dit qu'ils oscillent)."),
+    "preset_both_small": ("Both learning rates small", "Deux taux d'apprentissage petits"),
+    "preset_both_small_about": ("With both learning rates a thousand times Balanced's (2e-7), nothing happens: the "
+                                "losses stay at their starting values, D cannot tell real from generated and the "
+                                "samples stay shapeless blobs (the Lab says it is barely learning).",
+                                "Avec des taux d'apprentissage mille fois plus petits que ceux d'Équilibré (2e-7), "
+                                "rien ne se passe : les pertes restent à leur valeur de départ, D ne distingue pas le "
+                                "réel du généré et les échantillons restent des taches informes (le Lab dit que "
+                                "l'apprentissage est presque à l'arrêt)."),
+    "preset_d_too_strong": ("Discriminator too strong", "Discriminateur trop fort"),
+    "preset_d_too_strong_about": ("With ten times Balanced's learning rate, against a tenth for the generator, and "
+                                  "five steps per generator step, the discriminator rejects every fake (D(generated) "
+                                  "falls to 0) and the generator's loss climbs (the Lab says D wins).",
+                                  "Avec dix fois le taux d'apprentissage d'Équilibré, contre un dixième pour le "
+                                  "générateur, et cinq pas par pas du générateur, le discriminateur rejette tous les "
+                                  "faux (D(généré) tombe à 0) et la perte du générateur grimpe (le Lab dit que D "
+                                  "gagne)."),
+    "preset_g_too_strong": ("Generator too strong", "Générateur trop fort"),
+    "preset_g_too_strong_about": ("With ten times Balanced's learning rate, against a tenth for the discriminator, "
+                                  "and five steps per discriminator step, the generator fools the lagging "
+                                  "discriminator (D(generated) rises above D(real)) without learning what real "
+                                  "designs look like: its designs end up all alike (the Lab says G fools D, then that "
+                                  "G collapses).",
+                                  "Avec dix fois le taux d'apprentissage d'Équilibré, contre un dixième pour le "
+                                  "discriminateur, et cinq pas par pas du discriminateur, le générateur trompe un "
+                                  "discriminateur à la traîne (D(généré) dépasse D(réel)) sans apprendre à quoi "
+                                  "ressemblent de vraies pièces : ses pièces finissent toutes pareilles (le Lab dit "
+                                  "que G trompe D, puis que G s'effondre)."),
     "help_preset_conditional": ("Presets show the plain GAN's phenomena: turn the conditional GAN off to use them.",
                                 "Les préréglages montrent les phénomènes du GAN simple : désactivez le GAN "
                                 "conditionnel pour les utiliser."),
