@@ -25,9 +25,9 @@ def _keep_keras_state() -> None:
 
     That resets Keras's global state under the training threads, empties
     TensorFlow's kernel cache and runs a full garbage collection, all holding
-    the GIL: with twenty students it was more than half of the server's Python
-    time.  Our runs live in worker threads and own their models, so there is
-    nothing for it to clean (and we draw no matplotlib figures).
+    the GIL, at every refresh of every student (docs/decisions.md).  Our runs
+    live in worker threads and own their models, so there is nothing for it to
+    clean (and we draw no matplotlib figures).
     """
     script_runner._clean_problem_modules = lambda: None
 

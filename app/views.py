@@ -79,7 +79,7 @@ class ViewMaker:
         # no compliance solves live: they would cost more than the training step itself
         report = metrics.quality_report(trainer.generate(n=n), reference=self._reference, compliance_samples=0)
         report = {k: float(v) for k, v in report.items() if k not in LIVE_SKIP}
-        if trainer.config.conditional:  # a few held-out cases against SIMP: ~0.5 s, on the metrics' budget
+        if trainer.config.conditional:  # a few held-out cases against SIMP, on the metrics' budget
             from mechgan.conditional import live_physics
             from mechgan.physics_metrics import TARGETS
 

@@ -77,9 +77,8 @@ class WorkerSettings:
     idle_pause_s: float = 60.0
     idle_free_s: float = 600.0
     samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.02))
-    # made only while shown, for a student who chose to watch it: D's scores of ~400 designs and G's gradients
-    # cost ~3.4 training iterations (bench/distribution_bench.py), so at 20 % a new view every ~17 iterations,
-    # about every second at the default's 10-40 steps/s (GAN Lab's live picture); at 5 % it lagged by ~70
+    # made only while shown, for a student who chose to watch it: 20 % of the run's time gives a new view about
+    # every second, GAN Lab's live picture (bench/distribution_bench.py, docs/decisions.md)
     distribution: _Budget = field(default_factory=lambda: _Budget(0.5, 0.20))
     metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.02))
     metric_samples: int = 256

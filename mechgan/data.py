@@ -146,9 +146,8 @@ class PCABasis:
 def fit_pca(designs: np.ndarray, k: int = 50, seed: int = 0) -> PCABasis:
     """Top-``k`` principal axes by a randomized SVD (Halko et al.).
 
-    A full SVD of 5,000 x 2,500 takes a minute on a busy 2-core server; the
-    randomized one with a few power iterations gives the same leading axes in
-    about a second, deterministically for a seed.
+    A few power iterations give the same leading axes as a full SVD at a small
+    part of its cost, deterministically for a seed (docs/decisions.md).
     """
     x = np.asarray(designs, dtype=np.float32).reshape(len(designs), -1)
     mean = x.mean(axis=0)
@@ -539,8 +538,8 @@ def _decode_pngs(entries: list[tuple[str, Callable[[], bytes]]], label: str, res
     """Decode the images one at a time into the levels, sized by the first one's header."""
     from PIL import Image, PngImagePlugin
 
-    # Pillow lets one PNG's compressed text chunks unpack to 64 MB (a 2 MB upload of such images peaked
-    # at +72 MB); design images carry no text worth more than this, so the process-wide limit is lowered.
+    # Pillow lets one PNG's compressed text chunks unpack to 64 MB (bench/upload_memory.py); design images
+    # carry no text worth more than this, so the process-wide limit is lowered.
     PngImagePlugin.MAX_TEXT_MEMORY = min(PngImagePlugin.MAX_TEXT_MEMORY, MAX_IMAGE_TEXT_BYTES)
     levels, size = None, None
     for i, (name, read) in enumerate(entries):

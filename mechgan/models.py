@@ -233,7 +233,7 @@ def _nf_generator(nf: int) -> tuple:
     # The last convolution works at 25x25 and a bilinear resize draws the 50x50
     # design: boundaries stay smooth and no isolated pixel can appear on its own.
     # The steep tanh(3x) leaves fewer grey pixels, so fewer fragments break off
-    # when designs are thresholded (floating rate ~0.30-0.40 vs ~0.37-0.47 at 600-1100 iterations).
+    # when designs are thresholded (docs/decisions.md).
     return (Dense("dense", 7 * 7 * 4 * nf, bias=False), BatchNorm("bn0"), Activation("relu"),
             Reshape((7, 7, 4 * nf)),
             Upsample(13), Conv("conv1", 2 * nf, 3, bias=False), BatchNorm("bn1"), Activation("relu"),

@@ -48,7 +48,7 @@ class Trainer:
         self._lock = threading.RLock()
         self._config = config
         # the caller's array, never copied: a server's runs share one dataset, and each batch
-        # is put in the models' range when drawn (a float32 copy per run was 50 MB)
+        # is put in the models' range when drawn (no float32 copy per run; docs/decisions.md)
         self._designs = _check_designs(data.load_designs() if designs is None else designs)
         self._native = models.NATIVE_SIZE[config.architecture]
         seed = config.seed
@@ -56,7 +56,7 @@ class Trainer:
         self._wg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed, k)
         self._wd = models.initialize_weights_discriminator(config.nf, config.architecture, seed + 1, k)
         self._wg_avg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed, k)
-        # training noise and update seeds: numpy, as a tf.random.Generator draw costs ~3 ms of eager Python
+        # training noise and update seeds: numpy, as a tf.random.Generator draw is eager Python at every update
         self._rng = np.random.default_rng([seed, 0])
         self._sample_rng = np.random.default_rng([seed, 1])
         self.fixed_noise = np.random.default_rng([seed, 2]).standard_normal(
@@ -145,8 +145,8 @@ class Trainer:
     def _concrete(self, side: str, variables: dict, *inputs) -> Callable:
         """The update traced for the current loss, optimizer and input shapes (tensors or specs).
 
-        Called directly: the tf.function's own dispatch spends ~2 ms of Python per call typing the
-        ~80 variable arguments.  Kept here, so the shared update lives as long as a run uses it.
+        Called directly: the tf.function's own dispatch types the ~80 variable arguments at every
+        call (docs/decisions.md).  Kept here, so the shared update lives as long as a run uses it.
         """
         c = self._config
         key = (side, c.loss, getattr(c, f"optimizer_{side}"), *(tuple(x.shape) for x in inputs))
@@ -362,7 +362,7 @@ class _SharedUpdates:
     opens the same Lab traces once, and a closed run leaves no graph behind
     (each run's own graphs left megabytes of fragmented heap once freed).  An
     update lives while a run holds it, and the last ``keep`` used stay for the
-    next runs: a structure's pair costs 15–30 MB of graphs and kernels.
+    next runs: a structure's pair holds megabytes of graphs and kernels (docs/decisions.md).
     """
 
     def __init__(self, keep: int):

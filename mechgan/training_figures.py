@@ -6,7 +6,7 @@ Titles and axis labels are parameters with English defaults so the app can
 translate them.  Colours follow GAN Lab: green for real data, purple for
 generated designs.  Lines and points are SVG, not WebGL: a chart drawn anew at
 each update opens a new WebGL context, which a browser without a GPU draws in
-software (a live Lab tab fell to 2 frames a second).
+software (docs/decisions.md).
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _records(history, key: str) -> tuple[np.ndarray, np.ndarray]:
 def _lines(history, series: dict[str, tuple[str, str]], title: str, xaxis: str, yaxis: str,
            yrange: list | None = None, shapes: tuple = ()) -> go.Figure:
     """Line charts are rebuilt at every live refresh: traces and layout go in at once
-    (``update_layout`` on a built figure costs ~20x more)."""
+    (``update_layout`` on a built figure costs far more; docs/decisions.md)."""
     traces = []
     for key, (name, color) in series.items():
         xs, ys = _records(history, key)
@@ -98,7 +98,7 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
     ``floating`` (a bool mask of the samples' shape, e.g. ``metrics.floating_mask``) in shades of FLOATING.
 
     A palette image of PNG_LEVELS greys, lightly compressed: the live Lab draws one
-    for every student every few seconds, and an RGB PNG at full compression took ~7x longer.
+    for every student every few seconds (docs/decisions.md).
     """
     n, side = len(samples), samples.shape[1]
     rows, pad = int(np.ceil(n / cols)), GAP_PX
