@@ -12,7 +12,7 @@ import streamlit as st
 
 from mechgan import metrics
 from mechgan import training_figures as tf_fig
-from mechgan.config import TrainConfig
+from mechgan.config import PROBABILITY_LOSSES, TrainConfig
 
 from app import live_charts
 from app.health import FORMATS, HealthTracker
@@ -133,7 +133,7 @@ def health(snap: Snapshot, views: ViewMaker, tracker: str = "_health") -> None:
 def overview(snap: Snapshot, views: ViewMaker) -> None:
     smoothing, log = curve_controls()
     loss = snap.config.loss if snap.config else TrainConfig().loss
-    probability = loss in tf_fig.PROBABILITY_LOSSES
+    probability = loss in PROBABILITY_LOSSES
     left, right = st.columns(2)
     token = (T("fig_losses"), snap.history, smoothing, log, probability)  # a paused run's curves stay the same
     with left:

@@ -11,8 +11,8 @@ from functools import lru_cache
 import numpy as np
 
 from mechgan import data
-from mechgan.training_figures import (PROBABILITY_LOSSES, DistributionData, distribution_data, latent_grid,
-                                      plane_extent)
+from mechgan.config import PROBABILITY_LOSSES
+from mechgan.training_figures import DistributionData, distribution_data, latent_grid, plane_extent
 
 log = logging.getLogger(__name__)
 

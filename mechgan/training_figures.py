@@ -10,8 +10,6 @@ software (docs/decisions.md).
 """
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,17 +17,11 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
 from mechgan.data import PCABasis, binarize, material_level
-from mechgan.figures import FLOATING, GRAY
+from mechgan.config import PROBABILITY_LOSSES
+from mechgan.palette import (BACKDROP, D_COLORS, FAKE, FLOATING, FLOATING_DARK, GAP, GRAY, GUIDE, INK,
+                             METRIC_COLORS, REAL, RUN_COLORS, WHITE, palette, png_data_uri, ramp, rgb)
 
-REAL = "#16a34a"
-FAKE = "#9333ea"
-D_COLORS = [[0.0, "#d8b4fe"], [0.5, "#f8fafc"], [1.0, "#86efac"]]  # D says fake ... real
-# Losses under which D's output, squashed by a sigmoid, is the probability that a design is real (so 0.5 is
-# "D cannot tell"); under least squares, hinge and WGAN-GP it is a score with no such meaning.
-PROBABILITY_LOSSES = ("minimax", "nonsaturating")
 MARGIN = dict(l=45, r=10, t=40, b=40)
-GAP = "#cbd5e1"  # between the tiles of a sample grid
-RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG
 PNG_LEVELS = 32  # greys in a sample grid's palette (plus the gap colour)
 GAP_PX = 8  # design pixels between the tiles of a sample grid; the band above each tile holds its score
@@ -70,7 +62,7 @@ def d_score_curves(history, title: str = "Mean D score", xaxis: str = "iteration
     """Mean D(real) and D(fake) per iteration; under a loss of PROBABILITY_LOSSES a dotted line marks 0.5,
     where D cannot tell them apart (elsewhere 0.5 means nothing special)."""
     even = dict(type="line", xref="paper", x0=0, x1=1, y0=0.5, y1=0.5,
-                line=dict(color="#94a3b8", dash="dot", width=1))
+                line=dict(color=GUIDE, dash="dot", width=1))
     return _lines(history, {"d_real": (names[0], REAL), "d_fake": (names[1], FAKE)}, title, xaxis, yaxis,
                   yrange=[-0.02, 1.02], shapes=(even,) if loss in PROBABILITY_LOSSES else ())
 
@@ -115,9 +107,7 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
     image.putpalette(_PALETTE)
     if scores is not None:
         _label(image, scores, cols, cell, pad, side, score_label, decimal)
-    buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return png_data_uri(image)
 
 
 def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: int, side: int, label: str,
@@ -133,17 +123,8 @@ def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: in
         draw.text(at, text, fill=_REAL if score >= 0.5 else _FAKE, font=font, anchor="mm")
 
 
-def _rgb(color: str) -> np.ndarray:
-    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], float)
-
-
-def _ramp(light: str, dark: str) -> np.ndarray:
-    return _rgb(light) + np.linspace(0, 1, PNG_LEVELS)[:, None] * (_rgb(dark) - _rgb(light))
-
-
-_PALETTE = np.round(np.vstack([_ramp(GRAY[0][1], GRAY[1][1]), _rgb(GAP), _rgb("#ffffff"), _rgb(REAL), _rgb(FAKE),
-                               _ramp("#ffffff", FLOATING) * 0.5 + _ramp("#ffffff", "#7c2d12") * 0.5])).astype(
-    np.uint8).ravel().tolist()
+_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], PNG_LEVELS), rgb(GAP), rgb(WHITE), rgb(REAL), rgb(FAKE),
+                   (ramp(WHITE, FLOATING, PNG_LEVELS) + ramp(WHITE, FLOATING_DARK, PNG_LEVELS)) / 2)
 _WHITE, _REAL, _FAKE, _FLOATING = range(PNG_LEVELS + 1, PNG_LEVELS + 5)  # palette indices after the gap; then
 # the floating material's shades, from _FLOATING on
 
@@ -321,7 +302,7 @@ def distribution_view(data: DistributionData, layers=LAYERS, title: str = "Distr
     if "arrows" in layers and len(data.arrows):
         fig.add_trace(_arrows(data, names["arrows"]))
     fig.update_layout(title=title, xaxis_title=axes[0], yaxis_title=axes[1], margin=MARGIN, height=460,
-                      legend=dict(orientation="h", y=-0.15), plot_bgcolor="#f8fafc", uirevision="keep")
+                      legend=dict(orientation="h", y=-0.15), plot_bgcolor=BACKDROP, uirevision="keep")
     fig.update_xaxes(range=[data.grid_x[0], data.grid_x[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[data.grid_y[0], data.grid_y[-1]], showgrid=False, zeroline=False)
     return fig
@@ -343,8 +324,8 @@ def _arrows(data: DistributionData, name: str) -> go.Scatter:
     symbols = np.tile(["circle", "arrow", "circle"], len(start))
     sizes = np.tile([0, 9, 0], len(start))
     return go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, hoverinfo="skip",
-                      line=dict(color="#475569", width=1.2),
-                      marker=dict(symbol=symbols, size=sizes, angleref="previous", color="#475569"))
+                      line=dict(color=INK, width=1.2),
+                      marker=dict(symbol=symbols, size=sizes, angleref="previous", color=INK))
 
 
 # ------------------------------------------------------------------ quality and step-by-step
@@ -368,11 +349,10 @@ def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Qu
     with round ticks (0.2 steps on the left, whole pixels on the right: no 0.006 / 0.068)."""
     names = {"js_pca": "JS divergence (PCA grid)", "floating_rate": "floating material",
              "recall": "recall", "material_w1": "material W1", **(names or {})}
-    colors = {"js_pca": "#2563eb", "floating_rate": "#dc2626", "recall": REAL, "material_w1": "#f59e0b"}
     fig = go.Figure()
-    for key, color in colors.items():
+    for key in ("js_pca", "floating_rate", "recall", "material_w1"):
         w1 = key == "material_w1"
-        fig.add_trace(_metric_line(metrics, key, names[key], color, W1_PIXELS if w1 else 1,
+        fig.add_trace(_metric_line(metrics, key, names[key], METRIC_COLORS[key], W1_PIXELS if w1 else 1,
                                    dash="dash" if w1 else "solid", yaxis="y2" if w1 else "y"))
     fig.update_layout(title=title, margin=dict(l=45, r=55, t=40, b=40), height=320,
                       xaxis=dict(title=xaxis),
@@ -391,8 +371,8 @@ def physics_curves(metrics, names: dict[str, str] | None = None, title: str = "P
     a tick per decade up to the highest point).  ``decimal``: the page's decimal mark, for "≤0.1"."""
     names = {"median_abs_ce": "median |CE|", "median_vfe": "median VFE", "fm8": "floating material",
              "ld": "load disrespect", **(names or {})}
-    colors = {"median_abs_ce": "#2563eb", "median_vfe": "#f59e0b", "fm8": "#dc2626", "ld": "#7c3aed"}
-    lines = [_metric_line(metrics, key, names[key], color, 100, floor=PHYSICS_FLOOR) for key, color in colors.items()]
+    lines = [_metric_line(metrics, key, names[key], METRIC_COLORS[key], 100, floor=PHYSICS_FLOOR)
+             for key in ("median_abs_ce", "median_vfe", "fm8", "ld")]
     top = max([PHYSICS_FLOOR * 10, *(y for line in lines for y in line.y)])
     ticks = [10.0 ** e for e in range(-1, int(np.ceil(np.log10(top) - 1e-9)) + 1)]
     text = [f"≤0{decimal}1", *(f"{t:,.0f}".replace(",", "\u202f" if decimal == "," else ",") for t in ticks[1:])]
@@ -453,8 +433,7 @@ def gradient_norms(norms_d: dict[str, float], norms_g: dict[str, float], title: 
 
 
 def run_color(i: int) -> str:
-    """The colour of the ``i``-th compared run: Okabe and Ito's palette, told apart also with a colour
-    vision deficiency (yellow last: faint on white)."""
+    """The colour of the ``i``-th compared run (:data:`mechgan.palette.RUN_COLORS`)."""
     return RUN_COLORS[i % len(RUN_COLORS)]
 
 
