@@ -25,8 +25,8 @@ import numpy as np
 import tensorflow as tf
 
 from mechgan.config import DEFAULTS, check
+from mechgan.data import SIZE
 
-SIZE = 50
 NATIVE_SIZE = {"nf": SIZE, "tutorial": 28}
 
 
