@@ -12,6 +12,7 @@ import numpy as np
 
 from mechgan import data
 from mechgan.config import PROBABILITY_LOSSES
+from mechgan.pca import data_pca, fit_pca
 from mechgan.training_figures import DistributionData, distribution_data, latent_grid, plane_extent
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class ViewMaker:
 
     def __init__(self, designs: np.ndarray | None = None) -> None:
         self.designs = data.load_designs() if designs is None else designs
-        self.pca = data.data_pca() if designs is None else data.fit_pca(self.designs, 10)
+        self.pca = data_pca() if designs is None else fit_pca(self.designs, 10)
         rng = np.random.default_rng(0)
         pick = rng.choice(len(self.designs), min(REAL_POINTS, len(self.designs)), replace=False)
         self.real_points = self.designs[np.sort(pick)]  # scored by D for the distribution view's background

@@ -71,7 +71,7 @@ def _train(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from mechgan import data, runs
+    from mechgan import runs, user_data
     from mechgan.conditional import make_trainer
 
     try:
@@ -80,7 +80,7 @@ def _train(args: argparse.Namespace) -> int:
         if not args.overwrite and (Path(args.runs_dir) / name).exists():  # say so before training, not after
             raise ValueError(f"a run named {name!r} exists in {args.runs_dir}; choose another --name "
                              f"(e.g. {runs.free_run_name(name, args.runs_dir)!r}) or pass --overwrite")
-        designs = data.load_user_dataset(args.data) > 0.5 if args.data else None
+        designs = user_data.load_user_dataset(args.data) > 0.5 if args.data else None
         trainer = make_trainer(config, designs)
     except ValueError as e:  # DatasetError is a ValueError
         return _fail(str(e))

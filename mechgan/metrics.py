@@ -22,6 +22,7 @@ from scipy.spatial.distance import cdist, jensenshannon
 from scipy.stats import wasserstein_distance
 
 from mechgan import data, topopt
+from mechgan.pca import PCABasis, data_pca, fit_pca
 
 GRID_BINS = 30
 # Padding of the JS grid on each side, as a share of the real data's extent.  It
@@ -53,7 +54,7 @@ def material_w1(generated: np.ndarray, real: np.ndarray) -> float:
     return float(wasserstein_distance(_fractions(generated), _fractions(real)))
 
 
-def js_pca(generated: np.ndarray, real: np.ndarray, pca: data.PCABasis,
+def js_pca(generated: np.ndarray, real: np.ndarray, pca: PCABasis,
            bins: int = GRID_BINS) -> float:
     """GAN Lab's "JS divergence by grid" on the data's 2-D PCA plane, base 2, in [0, 1].
 
@@ -86,7 +87,7 @@ def binarity(images: np.ndarray) -> float:
     return float(np.abs(x.astype(np.float32)).mean())
 
 
-def precision_recall(generated: np.ndarray, real: np.ndarray, pca: data.PCABasis,
+def precision_recall(generated: np.ndarray, real: np.ndarray, pca: PCABasis,
                      k: int = PR_K, dims: int = PR_DIMS) -> tuple[float, float]:
     """k-NN manifold precision and recall (Kynkäänniemi et al. 2019) in PCA space.
 
@@ -145,14 +146,14 @@ class Reference:
 
     designs: np.ndarray  # (N, 50, 50) bool
     dataset: data.DesignSet | None  # load cases for the compliance gap; None for bare designs
-    pca: data.PCABasis
+    pca: PCABasis
     features: np.ndarray  # (N, PR_DIMS + 1) see _features; the first two are the JS plane
     flat: np.ndarray  # (N, 2500) float32 pixels, for Hamming distances
     novelty_threshold: float  # pixels
 
 
 def build_reference(dataset: data.DesignSet | np.ndarray | None = None,
-                    pca: data.PCABasis | None = None) -> Reference:
+                    pca: PCABasis | None = None) -> Reference:
     """Reference for ``dataset`` (default: the shipped one, cached).
 
     ``dataset`` may be a DesignSet or bare designs ((N, 50, 50) bool or floats
@@ -167,7 +168,7 @@ def build_reference(dataset: data.DesignSet | np.ndarray | None = None,
     if len(designs) <= PR_K:
         raise ValueError(f"the training set needs at least {PR_K + 1} designs, got {len(designs)}")
     if pca is None:
-        pca = data.data_pca() if dataset is data.load_dataset() else data.fit_pca(designs, PR_DIMS)
+        pca = data_pca() if dataset is data.load_dataset() else fit_pca(designs, PR_DIMS)
     flat, features = _flat(designs), _features(designs, pca, PR_DIMS)
     for shared in (flat, features):
         shared.setflags(write=False)
@@ -177,11 +178,11 @@ def build_reference(dataset: data.DesignSet | np.ndarray | None = None,
 
 @lru_cache(maxsize=1)
 def _shipped_reference() -> Reference:
-    return build_reference(data.load_dataset(), data.data_pca())
+    return build_reference(data.load_dataset(), data_pca())
 
 
 def quality_report(generated: np.ndarray, dataset: data.DesignSet | np.ndarray | None = None,
-                   pca: data.PCABasis | None = None, compliance_samples: int = 32,
+                   pca: PCABasis | None = None, compliance_samples: int = 32,
                    reference: Reference | None = None) -> dict[str, float]:
     """Every metric of ``generated`` against the training designs, as plain floats.
 
@@ -306,7 +307,7 @@ def _flat(designs: np.ndarray) -> np.ndarray:
     return designs.reshape(len(designs), -1).astype(np.float32)
 
 
-def _features(designs: np.ndarray, pca: data.PCABasis, dims: int) -> np.ndarray:
+def _features(designs: np.ndarray, pca: PCABasis, dims: int) -> np.ndarray:
     """(N, dims + 1): the first ``dims`` PCA coordinates, then the distance to their subspace."""
     centred = _flat(designs) - pca.mean
     coords = (centred @ pca.components[:dims].T).astype(np.float64)

@@ -16,10 +16,11 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
-from mechgan.data import PCABasis, binarize, material_level
 from mechgan.config import PROBABILITY_LOSSES
+from mechgan.data import binarize, material_level
 from mechgan.palette import (BACKDROP, D_COLORS, FAKE, FLOATING, FLOATING_DARK, GAP, GRAY, GUIDE, INK,
                              METRIC_COLORS, REAL, RUN_COLORS, WHITE, palette, png_data_uri, ramp, rgb)
+from mechgan.pca import PCABasis
 
 MARGIN = dict(l=45, r=10, t=40, b=40)
 PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG

@@ -12,7 +12,8 @@ from PIL import Image
 
 from mechgan import training_figures as tf_fig
 from mechgan.config import TrainConfig
-from mechgan.data import fit_pca, load_designs
+from mechgan.data import load_designs
+from mechgan.pca import fit_pca
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from mechgan import data, figures
-from mechgan.data import DatasetError
+from mechgan.user_data import DatasetError
 
 from app import upload
 from app.errors import coded
@@ -103,7 +103,7 @@ class Upload:
     file_id: str
     name: str  # sanitized: the client's name is never shown or used as it came
     designs: np.ndarray | None = None
-    reading: str = ""  # how the values became material (a key of mechgan.data.READINGS)
+    reading: str = ""  # how the values became material (a key of mechgan.user_data.READINGS)
     error_code: str = ""  # a refusal the page says in its language (app/errors.py)
     error_fields: dict = field(default_factory=dict)
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mechgan import data
-from mechgan.data import DatasetError
+from mechgan import data, user_data
+from mechgan.user_data import DatasetError
 
 from app import upload
 from app.upload import MIN_DESIGNS, load_upload, safe_name
@@ -80,9 +80,9 @@ def test_a_file_over_the_limit_is_refused_before_anything_is_written(temp, monke
     def never(*_):
         raise AssertionError("load_user_dataset was called")
 
-    monkeypatch.setattr(data, "load_user_dataset", never)
+    monkeypatch.setattr(user_data, "read_user_file", never)
     with pytest.raises(DatasetError) as caught:
-        load_upload("big.npy", b"\0" * (data.MAX_FILE_BYTES + 1))
+        load_upload("big.npy", b"\0" * (user_data.MAX_FILE_BYTES + 1))
     assert caught.value.code == "file_too_large" and caught.value.fields == {"mb": upload.MAX_MB}
 
 
@@ -152,7 +152,7 @@ def test_a_file_refused_for_its_decode_work_is_told_in_french(monkeypatch):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from upload_cpu import _padded_png
 
-    monkeypatch.setattr(data, "MAX_IMAGES_BYTES", 2**20)  # 64 PNGs of 20 kB: over it
+    monkeypatch.setattr(user_data, "MAX_IMAGES_BYTES", 2**20)  # 64 PNGs of 20 kB: over it
     raw = zipped({f"{i:03d}.png": _padded_png(d, 20_000) for i, d in enumerate(OWN)})
     at = new_app("screens/data.py", "fr")
     at.file_uploader(key="upload_file").set_value(("pngs.zip", raw, "application/zip")).run()
