@@ -12,8 +12,8 @@ import numpy as np
 
 from mechgan import data
 from mechgan.config import PROBABILITY_LOSSES
+from mechgan.distribution import DistributionData, distribution_data, latent_grid, plane_extent
 from mechgan.pca import data_pca, fit_pca
-from mechgan.training_figures import DistributionData, distribution_data, latent_grid, plane_extent
 
 log = logging.getLogger(__name__)
 

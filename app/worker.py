@@ -49,7 +49,7 @@ class Snapshot:
     sample_scores: np.ndarray | None = None  # D's score of each sample
     sample_iteration: int = 0
     timeline: tuple[tuple[int, np.ndarray], ...] = ()  # (iteration, samples)
-    distribution: Any = None  # training_figures.DistributionData
+    distribution: Any = None  # mechgan.distribution.DistributionData
     metrics: tuple[dict, ...] = ()  # {"iteration", metric: value, ...}
     detail: dict | None = None  # the last step_detailed() result
     saved: str = ""  # folder of the last saved run
