@@ -1,4 +1,4 @@
-"""The lab's colours, and the PNG helpers the figures share.
+"""The lab's colours, and the PNG helpers its pictures share (one tiling, one data URI).
 
 GAN Lab's colours: green for real data, purple for generated designs; void
 white, material dark; orange for floating material.
@@ -41,6 +41,20 @@ def ramp(light: str, dark: str, levels: int) -> np.ndarray:
 def palette(*colors: np.ndarray) -> list[int]:
     """Rows of colours (as :func:`rgb` and :func:`ramp` give them) as a PIL palette."""
     return np.round(np.vstack(colors)).astype(np.uint8).ravel().tolist()
+
+
+def tile(tiles: np.ndarray, cols: int, gap: int, fill: int, margins: tuple[int, int, int, int]) -> np.ndarray:
+    """(n, h, w) uint8 tiles on one canvas of ``fill``, ``cols`` a row, ``gap`` pixels apart, with
+    ``margins`` (top, right, bottom, left) around them: the one grid layout of the lab's PNGs."""
+    n, h, w = tiles.shape
+    rows = -(-n // cols)
+    top, right, bottom, left = margins
+    canvas = np.full((top + rows * (h + gap) - gap + bottom, left + cols * (w + gap) - gap + right), fill, np.uint8)
+    for i, t in enumerate(tiles):
+        r, c = divmod(i, cols)
+        y, x = top + r * (h + gap), left + c * (w + gap)
+        canvas[y:y + h, x:x + w] = t
+    return canvas
 
 
 def png_data_uri(image: Image.Image) -> str:

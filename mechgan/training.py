@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import tensorflow as tf
 
-from mechgan import data, losses, models, optimizers, updates
+from mechgan import data, losses, models, optimizers, palette, updates
 from mechgan.config import LIVE_FIELDS, SettingError, TrainConfig
 from mechgan.optimizers import Optimizer
 
@@ -545,14 +545,9 @@ def image_grid(images: np.ndarray, columns: int | None = None, scale: int = 2, g
     images = np.asarray(images, np.float32)
     if images.ndim == 4:
         images = images[..., 0]
-    n, h, w = images.shape
-    cols = columns or int(np.ceil(np.sqrt(n)))
-    rows = int(np.ceil(n / cols))
-    canvas = np.full((rows * (h + gap) + gap, cols * (w + gap) + gap), 160, np.uint8)
     pixels = np.round((1.0 - np.clip(images, -1, 1)) * 127.5).astype(np.uint8)
-    for i, img in enumerate(pixels):
-        r, c = divmod(i, cols)
-        canvas[gap + r * (h + gap):gap + r * (h + gap) + h, gap + c * (w + gap):gap + c * (w + gap) + w] = img
+    cols = columns or int(np.ceil(np.sqrt(len(pixels))))
+    canvas = palette.tile(pixels, cols, gap, 160, (gap,) * 4)
     return np.kron(canvas, np.ones((scale, scale), np.uint8))
 
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from mechgan.config import PROBABILITY_LOSSES
 from mechgan.distribution import DistributionData
 from mechgan.palette import (BACKDROP, D_COLORS, FAKE, FLOATING, FLOATING_DARK, GAP, GRAY, GUIDE, INK,
-                             METRIC_COLORS, REAL, RUN_COLORS, WHITE, palette, png_data_uri, ramp, rgb)
+                             METRIC_COLORS, REAL, RUN_COLORS, WHITE, palette, png_data_uri, ramp, rgb, tile)
 
 MARGIN = dict(l=45, r=10, t=40, b=40)
 PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG
@@ -90,21 +90,16 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
     A palette image of PNG_LEVELS greys, lightly compressed: the live Lab draws one
     for every student every few seconds (docs/decisions.md).
     """
-    n, side = len(samples), samples.shape[1]
-    rows, pad = int(np.ceil(n / cols)), GAP_PX
-    cell = side + pad
-    canvas = np.full((rows * cell, cols * cell - pad), PNG_LEVELS, np.uint8)  # the gap colour
-    for i, s in enumerate(np.asarray(samples, dtype=float)):
-        r, c = divmod(i, cols)
-        tile = np.round(np.clip((s + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
-        if floating is not None:
-            cut_off = np.asarray(floating[i], bool)
-            tile[cut_off] += _FLOATING  # the same grey level, in orange's shades
-        canvas[r * cell + pad: r * cell + pad + side, c * cell: c * cell + side] = tile
+    side, pad = samples.shape[1], GAP_PX
+    levels = np.round(np.clip((np.asarray(samples, dtype=float) + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
+    if floating is not None:
+        levels[np.asarray(floating, bool).reshape(levels.shape)] += _FLOATING  # the same grey, in orange's shades
+    # a band above each tile holds its score; PNG_LEVELS is the gap's colour
+    canvas = tile(levels.astype(np.uint8), cols, pad, PNG_LEVELS, (pad, 0, 0, 0))
     image = Image.fromarray(canvas.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1), "P")
     image.putpalette(_PALETTE)
     if scores is not None:
-        _label(image, scores, cols, cell, pad, side, score_label, decimal)
+        _label(image, scores, cols, side + pad, pad, side, score_label, decimal)
     return png_data_uri(image)
 
 
