@@ -1,10 +1,9 @@
-"""The shipped dataset, material levels, the models' range and the PCA plane."""
+"""The shipped dataset, material levels and the models' range."""
 import numpy as np
 import pytest
 
 from mechgan import data
 from mechgan.dataset_builder import is_valid_design, run_candidate
-from mechgan.pca import data_pca
 
 DS = data.load_dataset()
 
@@ -71,12 +70,3 @@ def test_model_range_round_trip():
     x = data.to_model_range(DS.designs[:4])
     assert x.shape == (4, 50, 50, 1) and x.min() == -1 and x.max() == 1
     assert (data.binarize(x) == DS.designs[:4]).all()
-
-
-def test_pca_plane_separates_and_reconstructs():
-    pca = data_pca()
-    coords = pca.project(DS.designs[:200], dims=50)
-    back = pca.reconstruct(coords)
-    err = np.abs(back - DS.designs[:200]).mean()
-    assert err < np.abs(pca.mean.reshape(50, 50) - DS.designs[:200]).mean()
-    assert pca.explained_variance[0] >= pca.explained_variance[1] > 0
