@@ -231,9 +231,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "navigateur : il ne peut pas être écrasé d'ici. Enregistrez sous un autre nom."),
     "overwrite": ("Overwrite", "Écraser"),
     "save_as": ("Save as “{name}”", "Enregistrer sous « {name} »"),
-    "run_name_unusable": ("“{name}” has no usable characters: use letters, digits, - or _.",
-                          "« {name} » ne contient aucun caractère utilisable : employez lettres, chiffres, - "
-                          "ou _."),
     "server_stats": ("Server: runs open {live} · training {training} · waiting {waiting} (at most {cap} at once)",
                      "Serveur : entraînements ouverts {live} · en cours {training} · en attente {waiting} "
                      "({cap} à la fois au plus)"),
@@ -247,10 +244,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "(page Données)."),
     "msg_idle": ("Paused because this tab stopped refreshing. Press Play to go on.",
                  "En pause car cet onglet ne se rafraîchissait plus. Appuyez sur Lecture pour continuer."),
-    "worker_error": ("Training stopped on an unexpected error ({error}), kept in the server's log for your "
-                     "teacher. Press Reset to start this run again.",
-                     "L'entraînement s'est arrêté sur une erreur inattendue ({error}), notée dans le journal du "
-                     "serveur pour votre enseignant. Réinitialisez pour relancer cet entraînement."),
+    "worker_error": ("Training stopped: {error}. Press Reset to start this run again.",
+                     "L'entraînement s'est arrêté : {error}. Réinitialisez pour relancer cet entraînement."),
     # ---------------------------------------------------------------- lab: header and status
     "iteration": ("Iteration", "Itération"),
     "steps_per_s": ("Steps / s", "Pas / s"),
@@ -270,6 +265,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "d_fake": ("D(generated)", "D(généré)"),
     # ---------------------------------------------------------------- issue 18: presets, lone steps (h18a)
     "preset_custom": ("Custom settings", "Réglages personnalisés"),
+    "preset_balanced": ("Balanced", "Équilibré"),
+    "preset_balanced_about": ("Both players learn at the DCGAN paper's matched pace (2e-4): the losses settle around "
+                              "their equilibrium values and D(real) and D(generated) stay apart but away from 0 and "
+                              "1, with no warning.",
+                              "Les deux joueurs apprennent au même rythme, celui de l'article DCGAN (2e-4) : les "
+                              "pertes se stabilisent autour de leur valeur d'équilibre et D(réel) et D(généré) "
+                              "restent distincts sans atteindre 0 ou 1, sans avertissement."),
+    "preset_both_large": ("Both learning rates large", "Deux taux d'apprentissage grands"),
+    "preset_both_large_about": ("With both learning rates a hundred times Balanced's (2e-2), every update overshoots: "
+                                "D's verdicts and the losses jump from one iteration to the next instead of settling "
+                                "(the Lab says they oscillate).",
+                                "Avec des taux d'apprentissage cent fois ceux d'Équilibré (2e-2), chaque mise à jour "
+                                "dépasse sa cible : les verdicts de D et les pertes sautent d'une itération à l'autre "
+                                "au lieu de se stabiliser (le Lab dit qu'ils oscillent)."),
+    "preset_both_small": ("Both learning rates small", "Deux taux d'apprentissage petits"),
+    "preset_both_small_about": ("With both learning rates a thousand times Balanced's (2e-7), nothing happens: the "
+                                "losses stay at their starting values, D cannot tell real from generated and the "
+                                "samples stay shapeless blobs (the Lab says it is barely learning).",
+                                "Avec des taux d'apprentissage mille fois plus petits que ceux d'Équilibré (2e-7), "
+                                "rien ne se passe : les pertes restent à leur valeur de départ, D ne distingue pas le "
+                                "réel du généré et les échantillons restent des taches informes (le Lab dit que "
+                                "l'apprentissage est presque à l'arrêt)."),
+    "preset_d_too_strong": ("Discriminator too strong", "Discriminateur trop fort"),
+    "preset_d_too_strong_about": ("With ten times Balanced's learning rate, against a tenth for the generator, and "
+                                  "five steps per generator step, the discriminator rejects every fake (D(generated) "
+                                  "falls to 0) and the generator's loss climbs (the Lab says D wins).",
+                                  "Avec dix fois le taux d'apprentissage d'Équilibré, contre un dixième pour le "
+                                  "générateur, et cinq pas par pas du générateur, le discriminateur rejette tous les "
+                                  "faux (D(généré) tombe à 0) et la perte du générateur grimpe (le Lab dit que D "
+                                  "gagne)."),
+    "preset_g_too_strong": ("Generator too strong", "Générateur trop fort"),
+    "preset_g_too_strong_about": ("With ten times Balanced's learning rate, against a tenth for the discriminator, "
+                                  "and five steps per discriminator step, the generator fools the lagging "
+                                  "discriminator (D(generated) rises above D(real)) without learning what real "
+                                  "designs look like: its designs end up all alike (the Lab says G fools D, then that "
+                                  "G collapses).",
+                                  "Avec dix fois le taux d'apprentissage d'Équilibré, contre un dixième pour le "
+                                  "discriminateur, et cinq pas par pas du discriminateur, le générateur trompe un "
+                                  "discriminateur à la traîne (D(généré) dépasse D(réel)) sans apprendre à quoi "
+                                  "ressemblent de vraies pièces : ses pièces finissent toutes pareilles (le Lab dit "
+                                  "que G trompe D, puis que G s'effondre)."),
     "help_preset_conditional": ("Presets show the plain GAN's phenomena: turn the conditional GAN off to use them.",
                                 "Les préréglages montrent les phénomènes du GAN simple : désactivez le GAN "
                                 "conditionnel pour les utiliser."),
@@ -585,11 +621,121 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_confirm_switch": ("Close that run and switch", "Fermer cet entraînement et changer"),
     "btn_cancel_switch": ("Keep that run", "Garder cet entraînement"),
     "upload_error": ("This file cannot be used: {error}", "Ce fichier est inutilisable : {error}"),
-    "upload_images_too_large": ("its images add up to more than {mb} MB once unpacked, more than one upload may "
-                                "give the server to read",
-                                "ses images dépassent {mb} Mo une fois décompressées, plus qu'un envoi ne peut en "
-                                "donner à lire au serveur"),
     "upload_shown": ("Your designs ({name})", "Vos pièces ({name})"),
+    # ---------------------------------------------------------------- errors: error_<code> (app/errors.py)
+    "error_unexpected": ("an unexpected error ({kind}), kept in the server's log for your teacher",
+                         "une erreur inattendue ({kind}), notée dans le journal du serveur pour votre "
+                         "enseignant"),
+    "error_disk_full": ("the server's disk is full; tell your teacher",
+                        "le disque du serveur est plein ; prévenez votre enseignant"),
+    "error_no_permission": ("the server may not write to its runs folder; tell your teacher",
+                            "le serveur n'a pas le droit d'écrire dans son dossier d'entraînements ; prévenez "
+                            "votre enseignant"),
+    "error_run_exists": ("a run named “{name}” is saved already: overwrite it or choose another name (e.g. "
+                         "“{free_name}”)",
+                         "un entraînement nommé « {name} » est déjà enregistré : remplacez-le ou choisissez un "
+                         "autre nom (par exemple « {free_name} »)"),
+    "error_run_exists_elsewhere": ("a run named “{name}” was saved from another session: choose another name "
+                                   "(e.g. “{free_name}”)",
+                                   "un entraînement nommé « {name} » a été enregistré depuis une autre session : "
+                                   "choisissez un autre nom (par exemple « {free_name} »)"),
+    "error_run_name_unusable": ("“{name}” has no usable characters: use letters, digits, - or _.",
+                                "« {name} » ne contient aucun caractère utilisable : employez lettres, chiffres, - "
+                                "ou _."),
+    "error_run_missing": ("the run “{name}” is no longer saved (removed or being replaced); reload the page",
+                          "l'entraînement « {name} » n'est plus enregistré (supprimé ou en cours de remplacement) ; "
+                          "rechargez la page"),
+    "error_run_unreadable": ("the run “{name}” was saved by another version of mechgan or is damaged: it cannot "
+                             "be continued; start a new run",
+                             "l'entraînement « {name} » a été enregistré par une autre version de mechgan ou est "
+                             "abîmé : impossible de le poursuivre ; lancez un nouvel entraînement"),
+    "error_conditional_needs_cases": ("a conditional GAN needs each design's load case and volume: it trains on "
+                                      "the shipped designs only",
+                                      "un GAN conditionnel a besoin du cas de charge et du volume de chaque pièce : "
+                                      "il ne s'entraîne que sur les pièces fournies"),
+    "error_diverged": ("training diverged: a loss or its gradients became NaN or infinite (learning rate too "
+                       "large?); press Reset to start again",
+                       "l'entraînement a divergé : une perte ou ses gradients sont devenus NaN ou infinis (taux "
+                       "d'apprentissage trop grand ?) ; réinitialisez pour recommencer"),
+    "error_setting_choice": ("{setting} must be one of {choices}, not {value}",
+                             "{setting} doit valoir l'un de {choices}, pas {value}"),
+    "error_setting_number": ("{setting} must be a finite number, not {value}",
+                             "{setting} doit être un nombre fini, pas {value}"),
+    "error_setting_range": ("{setting} must be in {range}, not {value}",
+                            "{setting} doit être dans {range}, pas {value}"),
+    "error_setting_whole": ("{setting} must be a whole number, not {value}",
+                            "{setting} doit être un nombre entier, pas {value}"),
+    "error_setting_switch": ("{setting} must be true or false, not {value}",
+                             "{setting} doit valoir vrai ou faux, pas {value}"),
+    "error_setting_unknown": ("unknown setting: {setting}", "réglage inconnu : {setting}"),
+    "error_setting_frozen": ("{setting} cannot change during a run: press Reset to start a new run with it",
+                             "{setting} ne peut pas changer en cours d'entraînement : réinitialisez pour lancer "
+                             "un nouvel entraînement avec ce réglage"),
+    "error_no_file": ("no such file or folder", "fichier ou dossier introuvable"),
+    "error_file_too_large": ("the file is larger than {mb} MB, the upload limit",
+                             "le fichier dépasse {mb} Mo, la limite d'envoi"),
+    "error_file_type": ("unsupported file type: upload a .npy or .npz array, or a .zip of PNG images",
+                        "type de fichier non pris en charge : envoyez un tableau .npy ou .npz, ou un .zip "
+                        "d'images PNG"),
+    "error_not_finite": ("the designs contain NaN or infinite values",
+                         "les pièces contiennent des valeurs NaN ou infinies"),
+    "error_float_range": ("real values must lie in [0, 1]; found {low:g} to {high:g}",
+                          "les valeurs réelles doivent être dans [0, 1] ; trouvé de {low:g} à {high:g}"),
+    "error_int_range": ("integer values must be 0/1 or greyscale 0-255; found {low} to {high}",
+                        "les valeurs entières doivent être 0/1 ou des niveaux de gris 0-255 ; trouvé de {low} à "
+                        "{high}"),
+    "error_all_empty": ("read as {reading}, every design is empty (no material): material must be 1 (or white, "
+                        "255) and void 0 (black)",
+                        "lues comme {reading}, toutes les pièces sont vides (sans matière) : la matière doit "
+                        "valoir 1 (ou blanc, 255) et le vide 0 (noir)"),
+    "error_all_full": ("read as {reading}, every design is full: material must be 1 (or white, 255) and void 0 "
+                       "(black)",
+                       "lues comme {reading}, toutes les pièces sont pleines : la matière doit valoir 1 (ou "
+                       "blanc, 255) et le vide 0 (noir)"),
+    "error_npy_unreadable": ("not a readable .npy array", "pas un tableau .npy lisible"),
+    "error_npy_objects": ("the array holds Python objects, and mechgan never unpickles data",
+                          "le tableau contient des objets Python, et mechgan ne désérialise jamais de données"),
+    "error_truncated": ("the file is truncated: it holds fewer values than its shape says",
+                        "le fichier est tronqué : il contient moins de valeurs que sa forme n'en annonce"),
+    "error_npz_empty": ("the .npz archive holds no array", "l'archive .npz ne contient aucun tableau"),
+    "error_npz_several": ("several arrays ({names}) and none named 'designs'",
+                          "plusieurs tableaux ({names}) et aucun nommé 'designs'"),
+    "error_dtype": ("values must be numbers (bool, int or float), not {dtype}",
+                    "les valeurs doivent être des nombres (bool, int ou float), pas {dtype}"),
+    "error_shape": ("expected an array of shape (N, H, W), got {shape}",
+                    "un tableau de forme (N, H, W) est attendu, reçu {shape}"),
+    "error_empty": ("the dataset is empty", "le jeu de données est vide"),
+    "error_too_many": ("{count} designs; at most {most} are accepted",
+                       "{count} pièces ; {most} au plus sont acceptées"),
+    "error_too_few": ("{count} designs; training needs at least {least}",
+                      "{count} pièces ; l'entraînement en demande au moins {least}"),
+    "error_side": ("designs are {height}×{width}; at most {most} pixels a side",
+                   "les pièces font {height}×{width} ; {most} pixels de côté au plus"),
+    "error_wrong_size": ("designs are {height}×{width}; mechgan needs {size}×{size}",
+                         "les pièces font {height}×{width} ; mechgan les veut en {size}×{size}"),
+    "error_too_many_pixels": ("{count} designs of {height}×{width} are too many pixels",
+                              "{count} pièces de {height}×{width} font trop de pixels"),
+    "error_archive_unreadable": ("unreadable {kind} archive", "archive {kind} illisible"),
+    "error_zip64": ("ZIP64 archives are not accepted", "les archives ZIP64 ne sont pas acceptées"),
+    "error_archive_directory": ("the archive's directory is larger than {mb} MB (a few entries per design)",
+                                "le répertoire de l'archive dépasse {mb} Mo (quelques entrées par pièce)"),
+    "error_member_too_large": ("{name} unpacks to more than {mb} MB", "{name} dépasse {mb} Mo une fois décompressé"),
+    "error_zip_bomb": ("{name} has an absurd compression ratio (a zip bomb?)",
+                       "{name} a un taux de compression absurde (une bombe zip ?)"),
+    "error_unsafe_path": ("unsafe path in the archive: {name}", "chemin dangereux dans l'archive : {name}"),
+    "error_archive_empty": ("the archive is empty", "l'archive est vide"),
+    "error_unnamed_entry": ("an entry of the archive has no name", "une entrée de l'archive n'a pas de nom"),
+    "error_not_png": ("{name} is not a PNG image", "{name} n'est pas une image PNG"),
+    "error_no_png": ("the folder holds no PNG image", "le dossier ne contient aucune image PNG"),
+    "error_images_too_large": ("its images add up to more than {mb} MB once unpacked, more than one upload may "
+                               "give the server to read",
+                               "ses images dépassent {mb} Mo une fois décompressées, plus qu'un envoi ne peut en "
+                               "donner à lire au serveur"),
+    "error_image_too_large": ("{name} is larger than {mb} MB, more than one design image may take",
+                              "{name} dépasse {mb} Mo, plus qu'une image de pièce ne peut en prendre"),
+    "error_mixed_sizes": ("the images do not all have the same size ({name} is {width}×{height})",
+                          "les images n'ont pas toutes la même taille ({name} fait {width}×{height})"),
+    "error_image_unreadable": ("{name} is not a readable image", "{name} n'est pas une image lisible"),
     "btn_train_on_upload": ("Train on these designs", "Entraîner sur ces pièces"),
     "help_train_on_upload": ("The Lab starts a new run on these designs, for this browser session only.",
                              "Le Lab démarre un nouvel entraînement sur ces pièces, pour cette session seulement."),

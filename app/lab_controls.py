@@ -18,7 +18,7 @@ from mechgan.config import PARAMS, TrainConfig
 
 from app import share
 from app.save_box import save_box
-from app.state import T, kept, labeller, lang, language_visit, number_format
+from app.state import T, kept, labeller, language_visit, number_format, said
 from app.worker import Snapshot, Worker
 
 STEP_WAIT_S = 10.0
@@ -142,18 +142,18 @@ def _preset_picker(run: Run) -> None:
     preset again (seen after language switches)."""
     from mechgan.presets import PRESETS, matching
 
-    ss, french = st.session_state, lang() == "fr"
+    ss = st.session_state
     settings = {name: ss[store(name, run.name)] for name in CONTROLS}
     preset = matching(settings)
     shown = preset.name if preset else ""
     conditional = settings["conditional"]
-    titles = {"": T("preset_custom"), **{n: p.title_fr if french else p.title_en for n, p in PRESETS.items()}}
+    titles = {"": T("preset_custom"), **{name: T(f"preset_{name}") for name in PRESETS}}
     key = f"_preset_{run.name}_{language_visit()}_{shown}"
     st.selectbox(T("ctl_preset"), tuple(titles), index=tuple(titles).index(shown), format_func=titles.get,
                  disabled=conditional, help=T("help_preset_conditional" if conditional else "help_preset"),
                  key=key, on_change=_apply_preset, args=(run, key))
     if preset is not None and not conditional:
-        st.caption(preset.description_fr if french else preset.description_en)
+        st.caption(T(f"preset_{preset.name}_about"))
 
 
 def _pretrained_start(run: Run) -> None:
@@ -198,7 +198,7 @@ def controls(runs: list[Run]) -> dict[str, TrainConfig | None]:
         try:
             wanted[run.name] = wanted_config(running_config(run) or TrainConfig(), run.name)
         except ValueError as e:
-            st.sidebar.error(T("bad_setting", error=e))
+            st.sidebar.error(T("bad_setting", error=said(e)))
             wanted[run.name] = None
     if wanted[edited.name] is not None:
         share.share_box(wanted[edited.name], CONTROLS)

@@ -12,11 +12,11 @@ import streamlit as st
 
 from mechgan import metrics
 from mechgan import training_figures as tf_fig
-from mechgan.config import TrainConfig
+from mechgan.config import PROBABILITY_LOSSES, TrainConfig
 
 from app import live_charts
 from app.health import FORMATS, HealthTracker
-from app.state import N, T, kept, localized_figure, localized_spec, number_format
+from app.state import N, T, kept, localized_figure, localized_spec, number_format, said
 from app.views import ViewMaker
 from app.worker import Snapshot
 
@@ -86,11 +86,11 @@ def header(snap: Snapshot) -> None:
         if lone is not None and snap.state == "paused":
             st.info(T(f"stepped_{lone}"), icon=":material/footprint:")
         if snap.state == "error":
-            st.error(T("worker_error", error=snap.message), icon=":material/error:")
+            st.error(T("worker_error", error=said(snap.message, snap.message_fields)), icon=":material/error:")
         elif snap.message == "idle":
             st.info(T("msg_idle"), icon=":material/bedtime:")
         elif snap.message and snap.state != "diverged":
-            st.warning(snap.message)
+            st.warning(said(snap.message, snap.message_fields), icon=":material/warning:")
 
 
 def _lone_step(history) -> str | None:
@@ -133,7 +133,7 @@ def health(snap: Snapshot, views: ViewMaker, tracker: str = "_health") -> None:
 def overview(snap: Snapshot, views: ViewMaker) -> None:
     smoothing, log = curve_controls()
     loss = snap.config.loss if snap.config else TrainConfig().loss
-    probability = loss in tf_fig.PROBABILITY_LOSSES
+    probability = loss in PROBABILITY_LOSSES
     left, right = st.columns(2)
     token = (T("fig_losses"), snap.history, smoothing, log, probability)  # a paused run's curves stay the same
     with left:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mechgan.training_figures import FAKE, REAL
+from mechgan import palette
+from mechgan.palette import FAKE, REAL
 
 HEIGHT = 300
 EVEN = 0.5  # the D score of a discriminator that cannot tell real from generated
@@ -77,7 +78,7 @@ def d_score_curves(history, title: str, xaxis: str, names: tuple[str, str], yaxi
     which means "D cannot tell" only where D's output is a probability (minimax, non-saturating)."""
     layers = ()
     if even_line:
-        layers = ({"mark": {"type": "rule", "color": "#94a3b8", "strokeDash": [2, 3]},
+        layers = ({"mark": {"type": "rule", "color": palette.GUIDE, "strokeDash": [2, 3]},
                    "encoding": {"y": {"datum": EVEN}}},)
     return _lines(history, {"d_real": (names[0], REAL), "d_fake": (names[1], FAKE)}, title, xaxis, yaxis,
                   smoothing=smoothing, ydomain=[0, 1], layers=layers)
@@ -150,7 +151,7 @@ def _clip_marks(names: list, x: dict, color: dict, domain: tuple[float, float]) 
     return marks
 
 
-RUN_COLORS = ("#0072B2", "#D55E00")  # Okabe-Ito blue and vermillion: runs A and B, told apart by any eye
+RUN_COLORS = (palette.RUN_COLORS[0], palette.RUN_COLORS[3])  # blue and vermillion: runs A and B, told apart by any eye
 
 
 def compare_curves(histories: dict[str, list[dict]], key: str, title: str, xaxis: str, yaxis: str,

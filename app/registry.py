@@ -70,9 +70,9 @@ def return_memory() -> None:
 def freeze_long_lived() -> None:
     """Move what the server keeps for good (TensorFlow, Keras, the shared data) out of the collector's sight.
 
-    A full collection walks every tracked object while holding the GIL: ~0.35 s
-    with TensorFlow loaded, a pause for every page, training thread and health
-    check of the server; ~0.07 s once the modules are frozen.
+    A full collection walks every tracked object while holding the GIL: with
+    TensorFlow loaded, a pause for every page, training thread and health check
+    of the server; frozen objects are skipped (docs/decisions.md).
     """
     import mechgan.metrics  # noqa: F401  (imported here to be frozen with the rest)
     import mechgan.training  # noqa: F401

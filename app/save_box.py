@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.state import RUNS_ROOT, T
+from app.state import RUNS_ROOT, T, said
 from app.worker import Snapshot, Worker
 
 ALLOW_OVERWRITE_OTHERS = os.environ.get("MECHGAN_ALLOW_OVERWRITE_OTHERS", "").lower() in ("1", "true", "yes")
@@ -54,8 +54,8 @@ def _save(worker: Worker, name: str, overwrite: bool) -> None:
     ss = st.session_state
     try:
         folder = sanitize_run_name(name)
-    except ValueError:
-        st.error(T("run_name_unusable", name=name))
+    except ValueError as e:
+        st.error(said(e))
         return
     if _refused(worker, folder, overwrite):
         _conflict(worker, name)
@@ -67,9 +67,10 @@ def _save(worker: Worker, name: str, overwrite: bool) -> None:
     if not ok and after.message and _refused(worker, folder, overwrite):  # taken meanwhile, maybe on another replica
         _conflict(worker, name)
         return
-    said = T("saved", name=Path(after.saved).name) if ok else T("save_failed", error=after.message or T("timeout"))
+    failure = said(after.message, after.message_fields) if after.message else T("timeout")
+    told = T("saved", name=Path(after.saved).name) if ok else T("save_failed", error=failure)
     # kept for the next runs of the page: the live view's change of pace may rerun it before this one is shown
-    ss.save_said = (ok, said, name, after.iteration)
+    ss.save_said = (ok, told, name, after.iteration)
     _said_again(name, after)
 
 

@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner import script_runner
 from mechgan.config import SettingError, TrainConfig, parse
 
 from app.class_feed import ClassFeed
+from app.errors import coded, say
 from app.i18n import LANGUAGES, number, text
 from app.registry import Registry
 
@@ -27,9 +28,9 @@ def _keep_keras_state() -> None:
 
     That resets Keras's global state under the training threads, empties
     TensorFlow's kernel cache and runs a full garbage collection, all holding
-    the GIL: with twenty students it was more than half of the server's Python
-    time.  Our runs live in worker threads and own their models, so there is
-    nothing for it to clean (and we draw no matplotlib figures).
+    the GIL, at every refresh of every student (docs/decisions.md).  Our runs
+    live in worker threads and own their models, so there is nothing for it to
+    clean (and we draw no matplotlib figures).
     """
     script_runner._clean_problem_modules = lambda: None
 
@@ -66,6 +67,12 @@ def default_lang() -> str:
 def T(key: str, **values) -> str:
     """The text of ``key`` in the session's language."""
     return text(key, lang(), **values)
+
+
+def said(error: BaseException | str, fields: dict | None = None) -> str:
+    """An error (or an error's code and fields) in the session's language; see :mod:`app.errors`."""
+    code, fields = coded(error) if isinstance(error, BaseException) else (error, fields or {})
+    return say(code, fields, lang())
 
 
 def N(value: float, spec: str = ",") -> str:
@@ -182,5 +189,5 @@ def guarded(fn):
             return fn(*args, **kwargs)
         except Exception as e:
             log.exception("%s failed", fn.__name__)
-            st.error(T("page_error", error=f"{type(e).__name__}: {e}"), icon=":material/error:")
+            st.error(T("page_error", error=said(e)), icon=":material/error:")
     return wrapper

@@ -3,7 +3,7 @@
 No Streamlit here, so the fuzz tests drive the very function the Data page
 calls.  The client's file name is never used as a path: only its suffix picks
 the reader, which reads the bytes where they are (nothing is written to disk),
-and ``mechgan.data.read_user_file`` does the validation (nothing unpickled,
+and ``mechgan.user_data.read_user_file`` does the validation (nothing unpickled,
 archives never extracted, every declared size checked before decoding).
 """
 from __future__ import annotations
@@ -12,12 +12,12 @@ import io
 import re
 from pathlib import PurePosixPath
 
-from mechgan import data
-from mechgan.data import DatasetError, UserDesigns
+from mechgan import user_data
+from mechgan.user_data import DatasetError, UserDesigns
 
 SUFFIXES = (".npy", ".npz", ".zip")
 MIN_DESIGNS = 64  # fewer designs than two default batches: not enough to train a GAN on
-MAX_MB = data.MAX_FILE_BYTES // 2**20
+MAX_MB = user_data.MAX_FILE_BYTES // 2**20
 
 
 def load_upload(name: str, raw: bytes) -> UserDesigns:
@@ -26,15 +26,17 @@ def load_upload(name: str, raw: bytes) -> UserDesigns:
     Raises :class:`DatasetError` with a message for the student on any bad input.
     """
     label = safe_name(name)
-    if len(raw) > data.MAX_FILE_BYTES:
-        raise DatasetError(f"{label}: the file is larger than {MAX_MB} MB, the upload limit")
+    if len(raw) > user_data.MAX_FILE_BYTES:
+        raise DatasetError(f"{label}: the file is larger than {MAX_MB} MB, the upload limit", "file_too_large",
+                           mb=MAX_MB)
     suffix = PurePosixPath(label).suffix
     if suffix not in SUFFIXES:
         raise DatasetError(f"{label}: unsupported file type {suffix or '(none)'}; "
-                           "upload a .npy or .npz array, or a .zip of PNG images")
-    read = data.read_user_file(io.BytesIO(raw), label)
+                           "upload a .npy or .npz array, or a .zip of PNG images", "file_type")
+    read = user_data.read_user_file(io.BytesIO(raw), label)
     if len(read.designs) < MIN_DESIGNS:
-        raise DatasetError(f"{label}: {len(read.designs)} designs; training needs at least {MIN_DESIGNS}")
+        raise DatasetError(f"{label}: {len(read.designs)} designs; training needs at least {MIN_DESIGNS}", "too_few",
+                           count=len(read.designs), least=MIN_DESIGNS)
     return read
 
 

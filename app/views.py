@@ -11,8 +11,9 @@ from functools import lru_cache
 import numpy as np
 
 from mechgan import data
-from mechgan.training_figures import (PROBABILITY_LOSSES, DistributionData, distribution_data, latent_grid,
-                                      plane_extent)
+from mechgan.config import PROBABILITY_LOSSES
+from mechgan.distribution import DistributionData, distribution_data, latent_grid, plane_extent
+from mechgan.pca import data_pca, fit_pca
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class ViewMaker:
 
     def __init__(self, designs: np.ndarray | None = None) -> None:
         self.designs = data.load_designs() if designs is None else designs
-        self.pca = data.data_pca() if designs is None else data.fit_pca(self.designs, 10)
+        self.pca = data_pca() if designs is None else fit_pca(self.designs, 10)
         rng = np.random.default_rng(0)
         pick = rng.choice(len(self.designs), min(REAL_POINTS, len(self.designs)), replace=False)
         self.real_points = self.designs[np.sort(pick)]  # scored by D for the distribution view's background
@@ -79,7 +80,7 @@ class ViewMaker:
         # no compliance solves live: they would cost more than the training step itself
         report = metrics.quality_report(trainer.generate(n=n), reference=self._reference, compliance_samples=0)
         report = {k: float(v) for k, v in report.items() if k not in LIVE_SKIP}
-        if trainer.config.conditional:  # a few held-out cases against SIMP: ~0.5 s, on the metrics' budget
+        if trainer.config.conditional:  # a few held-out cases against SIMP, on the metrics' budget
             from mechgan.conditional import live_physics
             from mechgan.physics_metrics import TARGETS
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from mechgan.config import LIVE_FIELDS, TrainConfig
 
+from app.errors import coded
 from app.pairing import Pair
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ class Snapshot:
     """Everything a page shows about one run, copied out of the worker."""
 
     state: str = "building"  # building | paused | compiling | waiting | partner | playing | diverged | error | freed
-    message: str = ""  # status or error text for the student
+    message: str = ""  # "idle", or the code of an error (app/errors.py), said by the page in its language
+    message_fields: dict = field(default_factory=dict)  # the error's values
     iteration: int = 0
     steps_per_s: float = 0.0
     queue_position: int = 0
@@ -47,7 +49,7 @@ class Snapshot:
     sample_scores: np.ndarray | None = None  # D's score of each sample
     sample_iteration: int = 0
     timeline: tuple[tuple[int, np.ndarray], ...] = ()  # (iteration, samples)
-    distribution: Any = None  # training_figures.DistributionData
+    distribution: Any = None  # mechgan.distribution.DistributionData
     metrics: tuple[dict, ...] = ()  # {"iteration", metric: value, ...}
     detail: dict | None = None  # the last step_detailed() result
     saved: str = ""  # folder of the last saved run
@@ -75,9 +77,8 @@ class WorkerSettings:
     idle_pause_s: float = 60.0
     idle_free_s: float = 600.0
     samples: _Budget = field(default_factory=lambda: _Budget(0.5, 0.02))
-    # made only while shown, for a student who chose to watch it: D's scores of ~400 designs and G's gradients
-    # cost ~3.4 training iterations (bench/distribution_bench.py), so at 20 % a new view every ~17 iterations,
-    # about every second at the default's 10-40 steps/s (GAN Lab's live picture); at 5 % it lagged by ~70
+    # made only while shown, for a student who chose to watch it: 20 % of the run's time gives a new view about
+    # every second, GAN Lab's live picture (bench/distribution_bench.py, docs/decisions.md)
     distribution: _Budget = field(default_factory=lambda: _Budget(0.5, 0.20))
     metrics: _Budget = field(default_factory=lambda: _Budget(3.0, 0.02))
     metric_samples: int = 256
@@ -113,7 +114,7 @@ class Worker(threading.Thread):
         self._last_publish = 0.0
         self._position = 0  # place in the scheduler's queue, 0 when training
         self._compiled = False  # the training step traced (see _compile)
-        self._error = ""  # set by a failure, cleared by Reset
+        self._error: tuple[str, dict] | None = None  # (code, fields) of a failure, cleared by Reset
         self._pair: Pair | None = None  # see pair()
         self._held = False  # the last training turn waited for the partner
 
@@ -191,15 +192,15 @@ class Worker(threading.Thread):
             log.exception("worker %s failed", self.key)
             self._playing = False
             self._scheduler.release(self.key)
-            self._error = type(e).__name__  # the trace is in the server's log; the page says it in its language
-            self._update(state="error", message=self._error)
+            self._error = coded(e)  # the trace is in the server's log; the page says it in its language
+            self._update(state="error", message=self._error[0], message_fields=self._error[1])
 
     def _build(self, config: TrainConfig, saved=None) -> None:
         """A new run of ``config``, or the run saved in folder ``saved`` (of that config) continued."""
         from mechgan.conditional import make_trainer
         from mechgan.runs import load_run
 
-        self._error = ""
+        self._error = None
         self._scheduler.release(self.key)
         self._trainer = None
         self._playing = False
@@ -213,7 +214,8 @@ class Worker(threading.Thread):
                 self._trainer = load_run(saved, designs) if saved else make_trainer(config, designs)
             except Exception as e:
                 log.exception("could not build %s", config)
-                self._update(state="error", message=f"{type(e).__name__}: {e}")
+                code, fields = coded(e)
+                self._update(state="error", message=code, message_fields=fields)
                 return
             self._config = config
             self._rate.clear()
@@ -261,7 +263,8 @@ class Worker(threading.Thread):
         try:
             self._trainer.update(**live)
         except ValueError as e:
-            self._update(message=str(e))
+            code, fields = coded(e)
+            self._update(message=code, message_fields=fields)
             return
         self._update(config=self._trainer.config, config_iteration=self._trainer.iteration)
 
@@ -271,8 +274,9 @@ class Worker(threading.Thread):
 
         try:
             path = save_run(self._trainer, name, root=root, owner=self.key, **(options or {}))
-        except (ValueError, OSError) as e:  # an OSError's strerror: its text without the server's path
-            self._update(saved="", message=getattr(e, "strerror", None) or str(e))
+        except (ValueError, OSError) as e:
+            code, fields = coded(e)
+            self._update(saved="", message=code, message_fields=fields)
             return
         self._update(saved=str(path), message="")
 
@@ -439,17 +443,17 @@ class Worker(threading.Thread):
             return
         self._last_publish = now
         t = self._trainer
-        message = self._snapshot.message
+        message, fields = self._snapshot.message, self._snapshot.message_fields
         if self._error:
-            state, message = "error", self._error
+            state, (message, fields) = "error", self._error
         elif t.status != "ok":
-            state, message = "diverged", t.status_message
+            state, message, fields = "diverged", "diverged", {}
         elif self._playing:
-            state, message = ("waiting" if self._position else "partner" if self._waits_for_partner()
-                              else "playing"), ""
+            state, message, fields = ("waiting" if self._position else "partner" if self._waits_for_partner()
+                                      else "playing"), "", {}
         else:
             state = "paused"
-        self._update(state=state, message=message, iteration=t.iteration,
+        self._update(state=state, message=message, message_fields=fields, iteration=t.iteration,
                      steps_per_s=self._steps_per_s(), history=_stride(tuple(t.history), HISTORY_SHOWN),
                      queue_position=self._position if self._playing else 0, applied=self._applied)
 
@@ -465,6 +469,8 @@ class Worker(threading.Thread):
 
     def _update(self, **changes: Any) -> None:
         with self._lock:
+            if "message" in changes:  # a message comes with its own fields, or none
+                changes.setdefault("message_fields", {})
             self._snapshot = replace(self._snapshot, version=self._snapshot.version + 1, **changes)
 
 

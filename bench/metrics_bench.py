@@ -18,6 +18,7 @@ import numpy as np
 from scipy import ndimage
 
 from mechgan import data, metrics
+from mechgan.pca import data_pca
 
 
 def generator_like(designs: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
@@ -43,7 +44,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    (pca_s,) = timed(data.data_pca, 1)
+    (pca_s,) = timed(data_pca, 1)
     (ref_s,) = timed(metrics.build_reference, 1)
     ref = metrics.build_reference()
     print(f"training designs: {len(ref.designs)}; one-off: data_pca {pca_s:.2f} s, "

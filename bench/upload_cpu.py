@@ -3,7 +3,7 @@
     python bench/upload_cpu.py
 
 Each file is read by the Data page's helper (``app.upload.load_upload``) in a
-fresh process, once with ``mechgan.data.MAX_IMAGES_BYTES`` lifted (before the
+fresh process, once with ``mechgan.user_data.MAX_IMAGES_BYTES`` lifted (before the
 bound) and once as shipped (after); the figure is that process's user + system
 CPU time during the read.  The crafted file is a ~60 MB ZIP of PNG designs,
 each carrying a private chunk that fills the member to the 4 MB a PNG may
@@ -29,11 +29,11 @@ MB = 2**20
 _CHILD = r"""
 import json, resource, sys
 from app.upload import load_upload
-from mechgan import data
-from mechgan.data import DatasetError
+from mechgan import user_data
+from mechgan.user_data import DatasetError
 
 if sys.argv[2] == "before":
-    data.MAX_IMAGES_BYTES = 2**62
+    user_data.MAX_IMAGES_BYTES = 2**62
 raw = open(sys.argv[1], "rb").read()
 load_upload("warm.npy", open(sys.argv[3], "rb").read())  # imports and Pillow's plugins, outside the figure
 

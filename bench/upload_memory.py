@@ -45,7 +45,7 @@ import io, json, sys, zipfile
 import numpy as np
 from PIL import Image
 from app.upload import load_upload
-from mechgan.data import DatasetError
+from mechgan.user_data import DatasetError
 
 def status(field):
     for line in open("/proc/self/status"):

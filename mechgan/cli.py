@@ -71,7 +71,7 @@ def _train(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from mechgan import data, runs
+    from mechgan import runs, tensorboard_log, user_data
     from mechgan.conditional import make_trainer
 
     try:
@@ -80,11 +80,11 @@ def _train(args: argparse.Namespace) -> int:
         if not args.overwrite and (Path(args.runs_dir) / name).exists():  # say so before training, not after
             raise ValueError(f"a run named {name!r} exists in {args.runs_dir}; choose another --name "
                              f"(e.g. {runs.free_run_name(name, args.runs_dir)!r}) or pass --overwrite")
-        designs = data.load_user_dataset(args.data) > 0.5 if args.data else None
+        designs = user_data.load_user_dataset(args.data) > 0.5 if args.data else None
         trainer = make_trainer(config, designs)
     except ValueError as e:  # DatasetError is a ValueError
         return _fail(str(e))
-    writer = _tensorboard_writer(args.tensorboard, name)
+    writer = tensorboard_log.writer(args.tensorboard, name)
     deadline = time.monotonic() + 60 * args.minutes if args.minutes else None
     total = None if deadline else args.steps
     bar = tqdm(total=total, unit="it", desc=name)
@@ -96,7 +96,7 @@ def _train(args: argparse.Namespace) -> int:
             bar.set_postfix(loss_d=f"{rec['loss_d']:.3f}", loss_g=f"{rec['loss_g']:.3f}",
                             d_real=f"{rec['d_real']:.2f}", d_fake=f"{rec['d_fake']:.2f}")
             if writer is not None:
-                _log_tensorboard(writer, trainer, rec)
+                tensorboard_log.record(writer, trainer, rec)
     except KeyboardInterrupt:
         print("\ninterrupted: saving the run so far", file=sys.stderr)
     finally:
@@ -106,38 +106,6 @@ def _train(args: argparse.Namespace) -> int:
         print(trainer.status_message, file=sys.stderr)
     print(f"saved {trainer.iteration} iterations to {path}")
     return 0 if trainer.status == "ok" else 1
-
-
-def _tensorboard_writer(folder: str | None, name: str):
-    if not folder:
-        return None
-    import tensorflow as tf
-
-    return tf.summary.create_file_writer(str(Path(folder) / name))
-
-
-def _log_tensorboard(writer, trainer, rec: dict, image_every: int = 100) -> None:
-    """Scalars every iteration, the fixed samples every ``image_every``.
-
-    Written with ``tf.summary.write`` and the plugins' metadata, so the
-    ``tensorboard`` package is needed only to view them, not to train.
-    """
-    import tensorflow as tf
-    from tensorflow.core.framework.summary_pb2 import SummaryMetadata
-
-    def meta(plugin: str) -> bytes:
-        return SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name=plugin)).SerializeToString()
-
-    step = rec["iteration"]
-    with writer.as_default():
-        for key in ("loss_d", "loss_g", "d_real", "d_fake"):
-            tf.summary.write(key, tf.constant(rec[key], tf.float32), step, metadata=meta("scalars"))
-        if step % image_every == 0:
-            samples = trainer.fixed_samples()
-            pngs = [tf.image.encode_png(tf.constant(((1 - s[..., None]) * 127.5).astype("uint8")))
-                    for s in samples]
-            size = [str(samples.shape[2]), str(samples.shape[1])]
-            tf.summary.write("fixed_samples", tf.stack(size + pngs), step, metadata=meta("images"))
 
 
 def _resolve_run(run: str, runs_dir: str) -> Path:

@@ -29,6 +29,7 @@ from scipy.spatial import cKDTree
 from mechgan import data, models, physics_metrics, runs, topopt
 from mechgan.config import TrainConfig
 from mechgan.dataset_builder import OOD_DATASET_PATH
+from mechgan.errors import Refusal
 from mechgan.specification import CONDITION_DIM, FIXED_CASES, encode_condition
 from mechgan.training import FIXED_SAMPLES, Trainer
 
@@ -158,8 +159,8 @@ def make_trainer(config: TrainConfig, designs: np.ndarray | None = None,
     if not config.conditional:
         return Trainer(config, designs)
     if designs is not None and conditions is None:
-        raise ValueError("a conditional GAN needs each design's load case and volume: it trains on the "
-                         "shipped designs only")
+        raise Refusal("a conditional GAN needs each design's load case and volume: it trains on the "
+                      "shipped designs only", "conditional_needs_cases")
     return ConditionalTrainer(config, designs, conditions)
 
 

@@ -14,12 +14,14 @@ import numbers
 import re
 from dataclasses import asdict, dataclass, fields, replace
 
+from mechgan.errors import Refusal
 
-class SettingError(ValueError):
-    """A value a setting does not take; ``name`` is the setting, for a translated message."""
 
-    def __init__(self, name: str, message: str):
-        super().__init__(message)
+class SettingError(Refusal):
+    """A value a setting does not take; ``name`` is the setting (``fields["setting"]`` too)."""
+
+    def __init__(self, name: str, message: str, code: str, **fields):
+        super().__init__(message, code, setting=name, **fields)
         self.name = name
 
 
@@ -59,16 +61,19 @@ class Param:
         if self.choices:
             if value not in self.choices or type(value) is not type(self.choices[0]):  # 1 is no True
                 raise SettingError(name, f"{name} must be one of {', '.join(map(str, self.choices))}; "
-                                         f"got {_shown(value)}")
+                                         f"got {_shown(value)}", "setting_choice", value=_shown(value),
+                                   choices=", ".join(map(str, self.choices)))
             return
         # an int is compared exactly (math.isfinite would overflow on 10**400)
         if not isinstance(value, numbers.Real) or isinstance(value, bool) or \
                 (not isinstance(value, numbers.Integral) and not math.isfinite(value)):
-            raise SettingError(name, f"{name} must be a finite number, got {_shown(value)}")
+            raise SettingError(name, f"{name} must be a finite number, got {_shown(value)}", "setting_number",
+                               value=_shown(value))
         too_low = self.low is not None and (value <= self.low if self.open_low else value < self.low)
         too_high = self.high is not None and (value >= self.high if self.open_high else value > self.high)
         if too_low or too_high:
-            raise SettingError(name, f"{name} must be in {self.range_text()}, got {_shown(value)}")
+            raise SettingError(name, f"{name} must be in {self.range_text()}, got {_shown(value)}", "setting_range",
+                               range=self.range_text(), value=_shown(value))
 
     def range_text(self) -> str:
         low = "-inf" if self.low is None else _number(self.low)
@@ -146,7 +151,7 @@ def parse(name: str, raw):
     setting and unknown words raise a :class:`SettingError` naming the setting.
     """
     if name not in PARAMS:
-        raise SettingError(name, f"unknown setting {name!r}")
+        raise SettingError(name, f"unknown setting {name!r}", "setting_unknown")
     kind = type(getattr(DEFAULTS, name))
     value = _typed(name, kind, raw.strip() if isinstance(raw, str) else raw)
     check(name, value)
@@ -158,7 +163,8 @@ def _typed(name: str, kind: type, raw):
     if kind is bool:
         value = SWITCH_WORDS.get(raw.lower(), raw) if isinstance(raw, str) else raw
         if not isinstance(value, bool):
-            raise SettingError(name, f"{name} must be true or false, got {_shown(raw)}")
+            raise SettingError(name, f"{name} must be true or false, got {_shown(raw)}", "setting_switch",
+                               value=_shown(raw))
         return value
     if kind is str or isinstance(raw, bool) or not isinstance(raw, (str, numbers.Real)):
         return raw  # the check says what the setting takes
@@ -167,9 +173,11 @@ def _typed(name: str, kind: type, raw):
         if kind is float:
             return float(number)  # OverflowError for an int past float's range
     except (ValueError, OverflowError):  # 5,000 digits exceed int()'s limit: a ValueError too
-        raise SettingError(name, f"{name} must be a finite number, got {_shown(raw)}") from None
+        raise SettingError(name, f"{name} must be a finite number, got {_shown(raw)}", "setting_number",
+                           value=_shown(raw)) from None
     if isinstance(number, float) and not number.is_integer():  # inf and nan included
-        raise SettingError(name, f"{name} must be a whole finite number, got {_shown(raw)}")
+        raise SettingError(name, f"{name} must be a whole finite number, got {_shown(raw)}", "setting_whole",
+                           value=_shown(raw))
     return int(number)
 
 
@@ -210,12 +218,14 @@ class TrainConfig:
             value = getattr(self, f.name)
             check(f.name, value)
             if isinstance(f.default, int) and not float(value).is_integer():
-                raise ValueError(f"{f.name} must be a whole number, got {value}")
+                raise SettingError(f.name, f"{f.name} must be a whole number, got {value}", "setting_whole",
+                                   value=_shown(value))
 
     def with_changes(self, **changes) -> "TrainConfig":
         unknown = set(changes) - {f.name for f in fields(self)}
         if unknown:
-            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+            raise SettingError(", ".join(sorted(unknown)), f"unknown setting(s): {', '.join(sorted(unknown))}",
+                               "setting_unknown")
         return replace(self, **changes)
 
     def to_dict(self) -> dict:

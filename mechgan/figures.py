@@ -5,9 +5,6 @@ labels are parameters with English defaults so the app can translate them.
 """
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -15,11 +12,9 @@ from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from mechgan.data import DesignSet, material_level
+from mechgan.palette import CLAMPED, FLOATING, GRAY, LOAD, palette, png_data_uri, ramp, rgb
 
-GRAY = [[0.0, "#ffffff"], [1.0, "#1f2937"]]  # void white, solid dark
 HEAT = "Viridis"
-CLAMPED, LOAD = "#2563eb", "#dc2626"  # a loaded design's clamped (left) edge and the force's arrow
-FLOATING = "#f97316"  # floating material: pieces cut off from the design's main piece
 LOADED_PNG_SCALE = 4  # pixels per element in loaded_design_png
 LOADED_PNG_LEVELS = 64  # greys in its palette, void white to solid dark
 _CROSS = ndimage.generate_binary_structure(2, 1)  # a pixel's four neighbours
@@ -92,18 +87,10 @@ def loaded_design_png(design: np.ndarray, row: int, angle: float, arrow: float =
     normal = 1.3 * np.array([-direction[1], direction[0]])
     draw.line([px(ax, ay), px(*base)], fill=LOADED_PNG_LEVELS + 1, width=scale)
     draw.polygon([px(x, y), px(*(base + normal)), px(*(base - normal))], fill=LOADED_PNG_LEVELS + 1)
-    buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return png_data_uri(image)
 
 
-def _hex_rgb(color: str) -> list[int]:
-    return [int(color[i:i + 2], 16) for i in (1, 3, 5)]
-
-
-_LOADED_PALETTE = np.round(np.vstack([
-    np.linspace(_hex_rgb(GRAY[0][1]), _hex_rgb(GRAY[1][1]), LOADED_PNG_LEVELS),
-    [_hex_rgb(CLAMPED), _hex_rgb(LOAD)]])).astype(np.uint8).ravel().tolist()
+_LOADED_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], LOADED_PNG_LEVELS), rgb(CLAMPED), rgb(LOAD))
 
 
 def designs_grid(designs: np.ndarray, cols: int = 8, titles: list[str] | None = None,

@@ -19,7 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
-from mechgan.runs import process_alive, process_tag
+from mechgan.run_folders import process_alive, process_tag
 
 LIVE_DIR = ".live"  # hidden: the Runs page and the recovery of saves skip it
 STALE_S = 60.0

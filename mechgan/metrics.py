@@ -6,8 +6,8 @@ Designs are (N, 50, 50) bool arrays (solid = True, column 0 the clamped edge);
 
 The training side (PCA coordinates, float pixels, the novelty threshold) is
 computed once per dataset as a :class:`Reference`; the shipped dataset's is
-cached.  A report on 256 samples then costs ~0.3-0.9 s on 2 CPU cores, about
-half of it the 32 compliance solves (``compliance_samples=0`` skips them).
+cached.  Most of a report's time goes to its compliance solves
+(``compliance_samples=0`` skips them; bench/metrics_bench.py).
 """
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
-from scipy import ndimage
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist, jensenshannon
 from scipy.stats import wasserstein_distance
 
 from mechgan import data, topopt
+from mechgan.pca import PCABasis, data_pca, fit_pca
+from mechgan.pieces import SPECK_PIXELS, floating_mask, piece_counts, speck_mask  # noqa: F401  (metrics.*)
 
 GRID_BINS = 30
 # Padding of the JS grid on each side, as a share of the real data's extent.  It
@@ -37,9 +38,6 @@ SEED = 0
 # Two points this close in PCA space (pixel units) are one point: the same
 # design projected in two batches can differ by float32 rounding.
 _TIE = 1e-3
-SPECK_PIXELS = 30  # a cut-off piece this small is a speck (see speck_mask)
-_STRUCTURE_8 = np.zeros((3, 3, 3), dtype=bool)
-_STRUCTURE_8[1] = True  # 8-connectivity within a design, none across designs
 
 
 # ---------------------------------------------------------------- the metrics
@@ -53,7 +51,7 @@ def material_w1(generated: np.ndarray, real: np.ndarray) -> float:
     return float(wasserstein_distance(_fractions(generated), _fractions(real)))
 
 
-def js_pca(generated: np.ndarray, real: np.ndarray, pca: data.PCABasis,
+def js_pca(generated: np.ndarray, real: np.ndarray, pca: PCABasis,
            bins: int = GRID_BINS) -> float:
     """GAN Lab's "JS divergence by grid" on the data's 2-D PCA plane, base 2, in [0, 1].
 
@@ -67,7 +65,7 @@ def js_pca(generated: np.ndarray, real: np.ndarray, pca: data.PCABasis,
 
 def floating_rate(designs: np.ndarray) -> float:
     """Share of designs whose solid is not one 8-connected piece (empty counts as floating)."""
-    return float((_pieces(designs) != 1).mean())
+    return float((piece_counts(_as_designs(designs)) != 1).mean())
 
 
 def support_contact_rate(designs: np.ndarray) -> float:
@@ -86,7 +84,7 @@ def binarity(images: np.ndarray) -> float:
     return float(np.abs(x.astype(np.float32)).mean())
 
 
-def precision_recall(generated: np.ndarray, real: np.ndarray, pca: data.PCABasis,
+def precision_recall(generated: np.ndarray, real: np.ndarray, pca: PCABasis,
                      k: int = PR_K, dims: int = PR_DIMS) -> tuple[float, float]:
     """k-NN manifold precision and recall (Kynkäänniemi et al. 2019) in PCA space.
 
@@ -145,14 +143,14 @@ class Reference:
 
     designs: np.ndarray  # (N, 50, 50) bool
     dataset: data.DesignSet | None  # load cases for the compliance gap; None for bare designs
-    pca: data.PCABasis
+    pca: PCABasis
     features: np.ndarray  # (N, PR_DIMS + 1) see _features; the first two are the JS plane
     flat: np.ndarray  # (N, 2500) float32 pixels, for Hamming distances
     novelty_threshold: float  # pixels
 
 
 def build_reference(dataset: data.DesignSet | np.ndarray | None = None,
-                    pca: data.PCABasis | None = None) -> Reference:
+                    pca: PCABasis | None = None) -> Reference:
     """Reference for ``dataset`` (default: the shipped one, cached).
 
     ``dataset`` may be a DesignSet or bare designs ((N, 50, 50) bool or floats
@@ -167,7 +165,7 @@ def build_reference(dataset: data.DesignSet | np.ndarray | None = None,
     if len(designs) <= PR_K:
         raise ValueError(f"the training set needs at least {PR_K + 1} designs, got {len(designs)}")
     if pca is None:
-        pca = data.data_pca() if dataset is data.load_dataset() else data.fit_pca(designs, PR_DIMS)
+        pca = data_pca() if dataset is data.load_dataset() else fit_pca(designs, PR_DIMS)
     flat, features = _flat(designs), _features(designs, pca, PR_DIMS)
     for shared in (flat, features):
         shared.setflags(write=False)
@@ -177,11 +175,11 @@ def build_reference(dataset: data.DesignSet | np.ndarray | None = None,
 
 @lru_cache(maxsize=1)
 def _shipped_reference() -> Reference:
-    return build_reference(data.load_dataset(), data.data_pca())
+    return build_reference(data.load_dataset(), data_pca())
 
 
 def quality_report(generated: np.ndarray, dataset: data.DesignSet | np.ndarray | None = None,
-                   pca: data.PCABasis | None = None, compliance_samples: int = 32,
+                   pca: PCABasis | None = None, compliance_samples: int = 32,
                    reference: Reference | None = None) -> dict[str, float]:
     """Every metric of ``generated`` against the training designs, as plain floats.
 
@@ -306,7 +304,7 @@ def _flat(designs: np.ndarray) -> np.ndarray:
     return designs.reshape(len(designs), -1).astype(np.float32)
 
 
-def _features(designs: np.ndarray, pca: data.PCABasis, dims: int) -> np.ndarray:
+def _features(designs: np.ndarray, pca: PCABasis, dims: int) -> np.ndarray:
     """(N, dims + 1): the first ``dims`` PCA coordinates, then the distance to their subspace."""
     centred = _flat(designs) - pca.mean
     coords = (centred @ pca.components[:dims].T).astype(np.float64)
@@ -325,65 +323,6 @@ def _js_grid(gen_xy: np.ndarray, real_xy: np.ndarray, bins: int) -> float:
 
     # scipy returns the JS *distance*, the square root of the divergence.
     return float(np.clip(jensenshannon(histogram(gen_xy), histogram(real_xy), base=2) ** 2, 0, 1))
-
-
-def _pieces(designs: np.ndarray) -> np.ndarray:
-    """Number of 8-connected solid pieces of each design, in one labelling pass."""
-    d = _as_designs(designs)
-    labels, count = _label(d)
-    return np.bincount(_owners(labels, count)[1:], minlength=len(d))
-
-
-def _label(designs: np.ndarray) -> tuple[np.ndarray, int]:
-    """8-connected labels of a stack of bool designs, in one pass (no piece spans two designs)."""
-    return ndimage.label(designs, structure=_STRUCTURE_8)
-
-
-def _owners(labels: np.ndarray, count: int) -> np.ndarray:
-    """The design each label belongs to (label 0, the void, maps to design 0)."""
-    owner = np.zeros(count + 1, dtype=int)
-    owner[labels.ravel()] = np.repeat(np.arange(len(labels)), labels[0].size)
-    return owner
-
-
-def floating_mask(images: np.ndarray, level: float = 0.0) -> np.ndarray:
-    """True on floating material: the solid pieces (8-connected, traced on the pixels above ``level``) cut off
-    from their design's main piece, the largest one touching the clamped edge, else the largest.  For
-    (N, H, W[, 1]) images in [-1, 1] or bool designs; the mask has their shape."""
-    x = np.asarray(images)
-    labels, cut_off, _ = _cut_off((x[..., 0] if x.ndim == 4 else x) > level)
-    return cut_off[labels].reshape(x.shape)
-
-
-def speck_mask(images: np.ndarray, max_pixels: int = SPECK_PIXELS, level: float = 0.0) -> np.ndarray:
-    """1.0 on the specks and the void ring around them, 0.0 elsewhere, for (N, H, W[, 1]) images in [-1, 1].
-
-    A speck is a piece of floating material (:func:`floating_mask`) of at most
-    ``max_pixels``.  Specks are what make most generated designs count as floating.
-    """
-    x = np.asarray(images)
-    labels, cut_off, sizes = _cut_off((x[..., 0] if x.ndim == 4 else x) > level)
-    speck = cut_off & (sizes <= max_pixels)
-    # with the void ring around each speck, so the pixels next to it stop hovering near solid
-    ring = ndimage.binary_dilation(speck[labels], structure=_STRUCTURE_8) & (labels == 0)
-    return (speck[labels] | ring).reshape(x.shape).astype(np.float32)
-
-
-def _cut_off(solid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Labels of (N, H, W) bool designs, which labels are cut off from their design's main piece, and sizes."""
-    labels, count = _label(solid)
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)
-    owner = _owners(labels, count)
-    clamped = np.zeros(count + 1, dtype=bool)
-    clamped[labels[:, :, 0]] = True
-    rank = sizes + clamped * labels[0].size  # a clamped piece beats any free one
-    rank[0] = -1
-    by_design = np.lexsort((rank, owner))  # each design's labels, best last
-    last = np.r_[owner[by_design][1:] != owner[by_design][:-1], True]
-    cut_off = np.ones(count + 1, dtype=bool)
-    cut_off[by_design[last]] = False
-    cut_off[0] = False
-    return labels, cut_off, sizes
 
 
 def _subset(n: int, size: int) -> np.ndarray:

@@ -25,8 +25,8 @@ import numpy as np
 import tensorflow as tf
 
 from mechgan.config import DEFAULTS, check
+from mechgan.data import SIZE
 
-SIZE = 50
 NATIVE_SIZE = {"nf": SIZE, "tutorial": 28}
 
 
@@ -233,7 +233,7 @@ def _nf_generator(nf: int) -> tuple:
     # The last convolution works at 25x25 and a bilinear resize draws the 50x50
     # design: boundaries stay smooth and no isolated pixel can appear on its own.
     # The steep tanh(3x) leaves fewer grey pixels, so fewer fragments break off
-    # when designs are thresholded (floating rate ~0.30-0.40 vs ~0.37-0.47 at 600-1100 iterations).
+    # when designs are thresholded (docs/decisions.md).
     return (Dense("dense", 7 * 7 * 4 * nf, bias=False), BatchNorm("bn0"), Activation("relu"),
             Reshape((7, 7, 4 * nf)),
             Upsample(13), Conv("conv1", 2 * nf, 3, bias=False), BatchNorm("bn1"), Activation("relu"),
@@ -373,61 +373,3 @@ def resize(images, size: int) -> tf.Tensor:
     if images.shape[1] == size:
         return images
     return tf.image.resize(images, (size, size))
-
-
-# ------------------------------------------------------------------ tables
-
-def _table(layers: tuple, input_shape: tuple) -> list[dict]:
-    rows, shape, seen = [], tuple(input_shape), {}
-    for layer in layers:
-        params = getattr(layer, "params", lambda s: {})(shape)
-        shape = tuple(layer.out_shape(shape))
-        rows.append({"layer": getattr(layer, "name", None) or _table_name(layer, shape, seen),
-                     "type": _describe(layer), "output_shape": shape,
-                     "params": int(sum(np.prod(s) for s in params.values()))})
-    return rows
-
-
-def _table_name(layer, shape: tuple, seen: dict) -> str:
-    """A name that says what a weightless layer does (``leaky_relu2``, ``upsample_25x25``, ``flatten``);
-    layers with weights keep their weights' names (``conv1``), which saved runs and gradient norms use."""
-    if isinstance(layer, Upsample):
-        return f"upsample_{shape[0]}x{shape[1]}"
-    kind = layer.kind if isinstance(layer, Activation) else type(layer).__name__.lower()
-    seen[kind] = seen.get(kind, 0) + 1
-    return f"{kind}{seen[kind]}" if isinstance(layer, (Activation, Dropout)) else kind
-
-
-def _resize_row(size: int) -> dict:
-    """The ``tf.image.resize`` the lab applies around the tutorial's 28x28 networks."""
-    return {"layer": f"resize_to_{size}x{size}", "type": "tf.image.resize (bilinear)",
-            "output_shape": (size, size, 1), "params": 0}
-
-
-def _describe(layer) -> str:
-    if isinstance(layer, (Conv, ConvTranspose)):
-        kind = "Conv2D" if isinstance(layer, Conv) else "Conv2DTranspose"
-        conv = f"{kind} {layer.kernel}x{layer.kernel}, stride {layer.stride}"
-        return f"SpectralNormalization({conv})" if getattr(layer, "spectral", False) else conv  # Keras's names
-    if isinstance(layer, Activation):
-        return {"leaky_relu": f"LeakyReLU({layer.alpha:g})", "relu": "ReLU",
-                "tanh": "tanh" if layer.gain == 1 else f"tanh({layer.gain:g}x)"}[layer.kind]
-    if isinstance(layer, Upsample):
-        return f"Upsample ({layer.method})"
-    if isinstance(layer, Dropout):
-        return f"Dropout({layer.rate:g})"
-    return type(layer).__name__
-
-
-def layer_table(architecture: str, nf: int = DEFAULTS.nf, latent_dim: int = DEFAULTS.latent_dim) -> dict[str, list[dict]]:
-    """Rows {"layer", "type", "output_shape", "params"} for the generator and the discriminator.
-
-    A network that works at another size than the designs' 50x50 (the tutorial's 28x28) gets the
-    resizes the lab applies: G's images are resized to 50x50, designs to 28x28 before D.
-    """
-    size = NATIVE_SIZE.get(architecture)
-    g = _table(generator_layers(architecture, nf, latent_dim), (latent_dim,))
-    d = _table(discriminator_layers(architecture, nf), (size, size, 1))
-    if size != SIZE:
-        g, d = g + [_resize_row(SIZE)], [_resize_row(size)] + d
-    return {"generator": g, "discriminator": d}

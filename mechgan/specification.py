@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
+from mechgan.data import SIZE
 from mechgan.dataset_builder import FAMILY
 
 CONDITION_DIM = 3
-SIZE = 50
 # The cases a conditional run's fixed samples show (row, angle, volume): four noises each, a row of the Lab's grid.
 FIXED_CASES = ((15, -30.0, 0.35), (25, 0.0, 0.40), (35, 30.0, 0.45), (20, 15.0, 0.50))
 

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from scipy.ndimage import correlate
 from scipy.optimize import brentq
 
-try:  # CHOLMOD via cvxopt: ~5x faster than SciPy's spsolve at this size.
+try:  # CHOLMOD via cvxopt: faster than SciPy's spsolve at this size (bench/topopt_bench.py).
     import cvxopt
     from cvxopt import cholmod
 

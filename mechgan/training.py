@@ -20,8 +20,8 @@ from typing import Callable
 import numpy as np
 import tensorflow as tf
 
-from mechgan import data, losses, models, optimizers, updates
-from mechgan.config import LIVE_FIELDS, TrainConfig
+from mechgan import data, losses, models, optimizers, palette, updates
+from mechgan.config import LIVE_FIELDS, SettingError, TrainConfig
 from mechgan.optimizers import Optimizer
 
 FIXED_SAMPLES = 16
@@ -48,7 +48,7 @@ class Trainer:
         self._lock = threading.RLock()
         self._config = config
         # the caller's array, never copied: a server's runs share one dataset, and each batch
-        # is put in the models' range when drawn (a float32 copy per run was 50 MB)
+        # is put in the models' range when drawn (no float32 copy per run; docs/decisions.md)
         self._designs = _check_designs(data.load_designs() if designs is None else designs)
         self._native = models.NATIVE_SIZE[config.architecture]
         seed = config.seed
@@ -56,7 +56,7 @@ class Trainer:
         self._wg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed, k)
         self._wd = models.initialize_weights_discriminator(config.nf, config.architecture, seed + 1, k)
         self._wg_avg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed, k)
-        # training noise and update seeds: numpy, as a tf.random.Generator draw costs ~3 ms of eager Python
+        # training noise and update seeds: numpy, as a tf.random.Generator draw is eager Python at every update
         self._rng = np.random.default_rng([seed, 0])
         self._sample_rng = np.random.default_rng([seed, 1])
         self.fixed_noise = np.random.default_rng([seed, 2]).standard_normal(
@@ -95,7 +95,8 @@ class Trainer:
         """Change live settings (``LIVE_FIELDS``); they apply from the next update on."""
         frozen = set(changes) - LIVE_FIELDS
         if frozen:
-            raise ValueError(f"{', '.join(sorted(frozen))} cannot change during a run; reset with a new config")
+            raise SettingError(", ".join(sorted(frozen)), f"{', '.join(sorted(frozen))} cannot change during a run; "
+                               "reset with a new config", "setting_frozen")
         with self._lock:
             old, new = self._config, self._config.with_changes(**changes)
             self._config = new
@@ -144,8 +145,8 @@ class Trainer:
     def _concrete(self, side: str, variables: dict, *inputs) -> Callable:
         """The update traced for the current loss, optimizer and input shapes (tensors or specs).
 
-        Called directly: the tf.function's own dispatch spends ~2 ms of Python per call typing the
-        ~80 variable arguments.  Kept here, so the shared update lives as long as a run uses it.
+        Called directly: the tf.function's own dispatch types the ~80 variable arguments at every
+        call (docs/decisions.md).  Kept here, so the shared update lives as long as a run uses it.
         """
         c = self._config
         key = (side, c.loss, getattr(c, f"optimizer_{side}"), *(tuple(x.shape) for x in inputs))
@@ -361,7 +362,7 @@ class _SharedUpdates:
     opens the same Lab traces once, and a closed run leaves no graph behind
     (each run's own graphs left megabytes of fragmented heap once freed).  An
     update lives while a run holds it, and the last ``keep`` used stay for the
-    next runs: a structure's pair costs 15–30 MB of graphs and kernels.
+    next runs: a structure's pair holds megabytes of graphs and kernels (docs/decisions.md).
     """
 
     def __init__(self, keep: int):
@@ -544,14 +545,9 @@ def image_grid(images: np.ndarray, columns: int | None = None, scale: int = 2, g
     images = np.asarray(images, np.float32)
     if images.ndim == 4:
         images = images[..., 0]
-    n, h, w = images.shape
-    cols = columns or int(np.ceil(np.sqrt(n)))
-    rows = int(np.ceil(n / cols))
-    canvas = np.full((rows * (h + gap) + gap, cols * (w + gap) + gap), 160, np.uint8)
     pixels = np.round((1.0 - np.clip(images, -1, 1)) * 127.5).astype(np.uint8)
-    for i, img in enumerate(pixels):
-        r, c = divmod(i, cols)
-        canvas[gap + r * (h + gap):gap + r * (h + gap) + h, gap + c * (w + gap):gap + c * (w + gap) + w] = img
+    cols = columns or int(np.ceil(np.sqrt(len(pixels))))
+    canvas = palette.tile(pixels, cols, gap, 160, (gap,) * 4)
     return np.kron(canvas, np.ones((scale, scale), np.uint8))
 
 

@@ -1,35 +1,25 @@
 """Plotly figures of a training run (the app's Lab and Runs pages, notebooks).
 
-Every builder takes plain data (history records, arrays, a :class:`DistributionData`)
+Every builder takes plain data (history records, arrays, a :class:`mechgan.distribution.DistributionData`)
 and returns a ``go.Figure`` (:func:`sample_png`, a PNG); nothing is shown here.
 Titles and axis labels are parameters with English defaults so the app can
 translate them.  Colours follow GAN Lab: green for real data, purple for
 generated designs.  Lines and points are SVG, not WebGL: a chart drawn anew at
 each update opens a new WebGL context, which a browser without a GPU draws in
-software (a live Lab tab fell to 2 frames a second).
+software (docs/decisions.md).
 """
 from __future__ import annotations
-
-import base64
-import io
-from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
-from mechgan.data import PCABasis, binarize, material_level
-from mechgan.figures import FLOATING, GRAY
+from mechgan.config import PROBABILITY_LOSSES
+from mechgan.distribution import DistributionData
+from mechgan.palette import (BACKDROP, D_COLORS, FAKE, FLOATING, FLOATING_DARK, GAP, GRAY, GUIDE, INK,
+                             METRIC_COLORS, REAL, RUN_COLORS, WHITE, palette, png_data_uri, ramp, rgb, tile)
 
-REAL = "#16a34a"
-FAKE = "#9333ea"
-D_COLORS = [[0.0, "#d8b4fe"], [0.5, "#f8fafc"], [1.0, "#86efac"]]  # D says fake ... real
-# Losses under which D's output, squashed by a sigmoid, is the probability that a design is real (so 0.5 is
-# "D cannot tell"); under least squares, hinge and WGAN-GP it is a score with no such meaning.
-PROBABILITY_LOSSES = ("minimax", "nonsaturating")
 MARGIN = dict(l=45, r=10, t=40, b=40)
-GAP = "#cbd5e1"  # between the tiles of a sample grid
-RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG
 PNG_LEVELS = 32  # greys in a sample grid's palette (plus the gap colour)
 GAP_PX = 8  # design pixels between the tiles of a sample grid; the band above each tile holds its score
@@ -46,7 +36,7 @@ def _records(history, key: str) -> tuple[np.ndarray, np.ndarray]:
 def _lines(history, series: dict[str, tuple[str, str]], title: str, xaxis: str, yaxis: str,
            yrange: list | None = None, shapes: tuple = ()) -> go.Figure:
     """Line charts are rebuilt at every live refresh: traces and layout go in at once
-    (``update_layout`` on a built figure costs ~20x more)."""
+    (``update_layout`` on a built figure costs far more; docs/decisions.md)."""
     traces = []
     for key, (name, color) in series.items():
         xs, ys = _records(history, key)
@@ -70,7 +60,7 @@ def d_score_curves(history, title: str = "Mean D score", xaxis: str = "iteration
     """Mean D(real) and D(fake) per iteration; under a loss of PROBABILITY_LOSSES a dotted line marks 0.5,
     where D cannot tell them apart (elsewhere 0.5 means nothing special)."""
     even = dict(type="line", xref="paper", x0=0, x1=1, y0=0.5, y1=0.5,
-                line=dict(color="#94a3b8", dash="dot", width=1))
+                line=dict(color=GUIDE, dash="dot", width=1))
     return _lines(history, {"d_real": (names[0], REAL), "d_fake": (names[1], FAKE)}, title, xaxis, yaxis,
                   yrange=[-0.02, 1.02], shapes=(even,) if loss in PROBABILITY_LOSSES else ())
 
@@ -98,26 +88,19 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
     ``floating`` (a bool mask of the samples' shape, e.g. ``metrics.floating_mask``) in shades of FLOATING.
 
     A palette image of PNG_LEVELS greys, lightly compressed: the live Lab draws one
-    for every student every few seconds, and an RGB PNG at full compression took ~7x longer.
+    for every student every few seconds (docs/decisions.md).
     """
-    n, side = len(samples), samples.shape[1]
-    rows, pad = int(np.ceil(n / cols)), GAP_PX
-    cell = side + pad
-    canvas = np.full((rows * cell, cols * cell - pad), PNG_LEVELS, np.uint8)  # the gap colour
-    for i, s in enumerate(np.asarray(samples, dtype=float)):
-        r, c = divmod(i, cols)
-        tile = np.round(np.clip((s + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
-        if floating is not None:
-            cut_off = np.asarray(floating[i], bool)
-            tile[cut_off] += _FLOATING  # the same grey level, in orange's shades
-        canvas[r * cell + pad: r * cell + pad + side, c * cell: c * cell + side] = tile
+    side, pad = samples.shape[1], GAP_PX
+    levels = np.round(np.clip((np.asarray(samples, dtype=float) + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
+    if floating is not None:
+        levels[np.asarray(floating, bool).reshape(levels.shape)] += _FLOATING  # the same grey, in orange's shades
+    # a band above each tile holds its score; PNG_LEVELS is the gap's colour
+    canvas = tile(levels.astype(np.uint8), cols, pad, PNG_LEVELS, (pad, 0, 0, 0))
     image = Image.fromarray(canvas.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1), "P")
     image.putpalette(_PALETTE)
     if scores is not None:
-        _label(image, scores, cols, cell, pad, side, score_label, decimal)
-    buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+        _label(image, scores, cols, side + pad, pad, side, score_label, decimal)
+    return png_data_uri(image)
 
 
 def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: int, side: int, label: str,
@@ -133,17 +116,8 @@ def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: in
         draw.text(at, text, fill=_REAL if score >= 0.5 else _FAKE, font=font, anchor="mm")
 
 
-def _rgb(color: str) -> np.ndarray:
-    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], float)
-
-
-def _ramp(light: str, dark: str) -> np.ndarray:
-    return _rgb(light) + np.linspace(0, 1, PNG_LEVELS)[:, None] * (_rgb(dark) - _rgb(light))
-
-
-_PALETTE = np.round(np.vstack([_ramp(GRAY[0][1], GRAY[1][1]), _rgb(GAP), _rgb("#ffffff"), _rgb(REAL), _rgb(FAKE),
-                               _ramp("#ffffff", FLOATING) * 0.5 + _ramp("#ffffff", "#7c2d12") * 0.5])).astype(
-    np.uint8).ravel().tolist()
+_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], PNG_LEVELS), rgb(GAP), rgb(WHITE), rgb(REAL), rgb(FAKE),
+                   (ramp(WHITE, FLOATING, PNG_LEVELS) + ramp(WHITE, FLOATING_DARK, PNG_LEVELS)) / 2)
 _WHITE, _REAL, _FAKE, _FLOATING = range(PNG_LEVELS + 1, PNG_LEVELS + 5)  # palette indices after the gap; then
 # the floating material's shades, from _FLOATING on
 
@@ -166,139 +140,7 @@ def material_comparison(real_levels: np.ndarray, generated_levels: np.ndarray, t
     return fig
 
 
-def material_levels(designs: np.ndarray) -> np.ndarray:
-    """Solid pixels per design, from bool designs or model outputs in [-1, 1]."""
-    d = np.asarray(designs)
-    return material_level(d if d.dtype == bool else binarize(d))
-
-
 # ------------------------------------------------------------------ distribution view
-
-@dataclass(frozen=True)
-class DistributionData:
-    """Real and generated designs on the data's PCA plane with D's score of each, where D believes
-    designs are real (the background), G's push, and G's map of a latent grid."""
-
-    real: np.ndarray  # (R, 2) plane coordinates of real designs
-    fake: np.ndarray  # (F, 2) plane coordinates of generated designs
-    real_scores: np.ndarray  # (R,) D's score of each real design, on the background's 0..1 scale
-    fake_scores: np.ndarray  # (F,)
-    grid_x: np.ndarray  # (G,)
-    grid_y: np.ndarray  # (G,)
-    scores: np.ndarray  # (G, G) the background: D's scores smoothed over the plane (row = y)
-    arrows: np.ndarray  # (A, 2) generator gradient of fake[:A], projected on the plane
-    fake_levels: np.ndarray  # (F,) material levels of the generated designs
-    latent: np.ndarray  # (n*n, 50, 50) G's designs on a 2-D grid of its latent space, row by row
-    latent_scores: np.ndarray  # (n*n,) D's score of each of them (0..1, as D outputs it)
-    iteration: int
-
-    @property
-    def contrast(self) -> float:
-        """Mean background under the real designs minus under the generated ones: near 0 when the
-        plane is neutral, up to 1 when reals sit on full green and fakes on full purple."""
-        return float(np.mean(self.background_at(self.real)) - np.mean(self.background_at(self.fake)))
-
-    def background_at(self, points: np.ndarray) -> np.ndarray:
-        """The background's value at plane points (nearest grid cell)."""
-        return self.scores[_nearest(self.grid_y, points[:, 1]), _nearest(self.grid_x, points[:, 0])]
-
-
-def _nearest(grid: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Index of the nearest point of an evenly spaced ``grid``."""
-    step = (grid[-1] - grid[0]) / max(len(grid) - 1, 1)
-    return np.clip(np.round((values - grid[0]) / step), 0, len(grid) - 1).astype(int)
-
-
-def plane_extent(real_coords: np.ndarray, margin: float = 0.15) -> tuple[float, float, float, float]:
-    """A box around the real designs on the plane, with some room for wandering samples."""
-    lo, hi = real_coords.min(axis=0), real_coords.max(axis=0)
-    pad = (hi - lo) * margin
-    return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
-
-
-BANDWIDTH = 0.04  # kernel width, as a share of the plane's larger side (a few designs apart)
-PRIOR = 1.0  # kernel weight of the neutral prior: where few designs lie, the plane stays neutral
-
-
-def smoothed_scores(points: np.ndarray, scores: np.ndarray, weights: np.ndarray, gx: np.ndarray, gy: np.ndarray,
-                    bandwidth: float, neutral: float = 0.5, prior: float = PRIOR) -> np.ndarray:
-    """Nadaraya–Watson estimate of D's score over a grid, from designs D actually scored.
-
-    Why this and not D's score of each grid point decoded back into a design: the
-    inverse PCA of a plane point is a blurry grey image, unlike every design D is
-    trained on, so D calls it fake everywhere and the plane was one flat colour.
-    Here every value comes from a real or generated design, scored as D scores
-    during training; a Gaussian kernel averages them over their neighbourhood on the
-    plane (a local weighted mean, the simplest consistent regression).  ``weights``
-    give real and generated designs equal total weight, and a ``prior`` of weight at
-    ``neutral`` pulls empty parts of the plane, and mixed ones where D cannot tell,
-    to the neutral colour rather than extrapolating.
-    """
-    # a Gaussian kernel is separable: K = Ky Kx, so both sums over designs are two small matrix products
-    kx = np.exp(-0.5 * ((gx[:, None] - points[None, :, 0]) / bandwidth) ** 2)  # (Gx, N)
-    ky = np.exp(-0.5 * ((gy[:, None] - points[None, :, 1]) / bandwidth) ** 2)  # (Gy, N)
-    total = ky @ (kx * weights).T
-    field = (ky @ (kx * weights * scores).T + prior * neutral) / (total + prior)
-    return field.astype(np.float32)
-
-
-def background_scale(real_scores: np.ndarray, fake_scores: np.ndarray,
-                     probability: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Scores on a 0..1 scale where 0.5 means "D cannot tell".
-
-    Under minimax and non-saturating losses D's output is a probability: kept as is.
-    Under the other losses it is a score with an arbitrary offset (a critic can
-    call everything 0.99 and still rank reals above fakes): its logit is centred
-    on the mean over both sets before the sigmoid, so only D's ranking shows.
-    """
-    if probability:
-        return real_scores, fake_scores
-    logit = lambda p: np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))  # noqa: E731
-    lr, lf = logit(real_scores), logit(fake_scores)
-    centre = 0.5 * (lr.mean() + lf.mean())
-    return 1 / (1 + np.exp(-(lr - centre))), 1 / (1 + np.exp(-(lf - centre)))
-
-
-def latent_grid(latent_dim: int, side: int = 5, reach: float = 2.0, seed: int = 7) -> np.ndarray:
-    """``side`` x ``side`` latent points on the plane of two fixed random orthonormal directions,
-    from -reach to +reach standard deviations (GAN Lab's view of how G maps its input space)."""
-    rng = np.random.default_rng(seed)
-    basis, _ = np.linalg.qr(rng.standard_normal((latent_dim, 2)))
-    steps = np.linspace(-reach, reach, side)
-    a, b = np.meshgrid(steps, steps)
-    return (np.stack([a.ravel(), b.ravel()], axis=1) @ basis.T).astype(np.float32)
-
-
-def distribution_data(trainer, pca: PCABasis, reals: np.ndarray, real_coords: np.ndarray, noise: np.ndarray,
-                      extent: tuple[float, float, float, float], latent: np.ndarray, grid: int = 40,
-                      arrows: int = 16, probability: bool = True) -> DistributionData:
-    """Everything the distribution view draws, computed with the trainer's current weights.
-
-    ``reals`` (bool designs) sit at ``real_coords``; D scores them and the generated
-    designs of ``noise``, and :func:`smoothed_scores` spreads those scores over the
-    plane.  G's gradient -dL_G/dx at each sample is projected on the plane (PCA is linear).
-    """
-    gx = np.linspace(extent[0], extent[1], grid, dtype=np.float32)
-    gy = np.linspace(extent[2], extent[3], grid, dtype=np.float32)
-    fakes = np.asarray(trainer.generate(noise=noise))
-    grid_designs = np.asarray(trainer.generate(noise=latent))
-    scores = np.asarray(trainer.d_scores(np.concatenate([np.where(reals, 1.0, -1.0).astype(np.float32),
-                                                         fakes, grid_designs])))
-    n_real, n_fake = len(reals), len(fakes)
-    real_s, fake_s = background_scale(scores[:n_real], scores[n_real:n_real + n_fake], probability)
-    fake_coords = pca.project((fakes + 1.0) / 2.0, 2)
-    points = np.concatenate([real_coords, fake_coords])
-    weights = np.concatenate([np.full(n_real, 0.5 * (n_real + n_fake) / n_real),
-                              np.full(n_fake, 0.5 * (n_real + n_fake) / n_fake)])
-    bandwidth = BANDWIDTH * max(extent[1] - extent[0], extent[3] - extent[2])
-    background = smoothed_scores(points, np.concatenate([real_s, fake_s]), weights, gx, gy, bandwidth)
-    grads = np.asarray(trainer.generator_gradients(noise[:arrows]), dtype=np.float32)
-    push = 0.5 * grads.reshape(len(grads), -1) @ pca.components[:2].T  # x = 2*x01 - 1
-    return DistributionData(real=real_coords, fake=fake_coords, real_scores=real_s, fake_scores=fake_s,
-                            grid_x=gx, grid_y=gy, scores=background, arrows=push,
-                            fake_levels=material_levels(fakes), latent=grid_designs,
-                            latent_scores=scores[n_real + n_fake:], iteration=int(trainer.iteration))
-
 
 LAYERS = ("heatmap", "real", "fake", "arrows")
 
@@ -321,7 +163,7 @@ def distribution_view(data: DistributionData, layers=LAYERS, title: str = "Distr
     if "arrows" in layers and len(data.arrows):
         fig.add_trace(_arrows(data, names["arrows"]))
     fig.update_layout(title=title, xaxis_title=axes[0], yaxis_title=axes[1], margin=MARGIN, height=460,
-                      legend=dict(orientation="h", y=-0.15), plot_bgcolor="#f8fafc", uirevision="keep")
+                      legend=dict(orientation="h", y=-0.15), plot_bgcolor=BACKDROP, uirevision="keep")
     fig.update_xaxes(range=[data.grid_x[0], data.grid_x[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[data.grid_y[0], data.grid_y[-1]], showgrid=False, zeroline=False)
     return fig
@@ -343,8 +185,8 @@ def _arrows(data: DistributionData, name: str) -> go.Scatter:
     symbols = np.tile(["circle", "arrow", "circle"], len(start))
     sizes = np.tile([0, 9, 0], len(start))
     return go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, hoverinfo="skip",
-                      line=dict(color="#475569", width=1.2),
-                      marker=dict(symbol=symbols, size=sizes, angleref="previous", color="#475569"))
+                      line=dict(color=INK, width=1.2),
+                      marker=dict(symbol=symbols, size=sizes, angleref="previous", color=INK))
 
 
 # ------------------------------------------------------------------ quality and step-by-step
@@ -368,11 +210,10 @@ def metric_curves(metrics, names: dict[str, str] | None = None, title: str = "Qu
     with round ticks (0.2 steps on the left, whole pixels on the right: no 0.006 / 0.068)."""
     names = {"js_pca": "JS divergence (PCA grid)", "floating_rate": "floating material",
              "recall": "recall", "material_w1": "material W1", **(names or {})}
-    colors = {"js_pca": "#2563eb", "floating_rate": "#dc2626", "recall": REAL, "material_w1": "#f59e0b"}
     fig = go.Figure()
-    for key, color in colors.items():
+    for key in ("js_pca", "floating_rate", "recall", "material_w1"):
         w1 = key == "material_w1"
-        fig.add_trace(_metric_line(metrics, key, names[key], color, W1_PIXELS if w1 else 1,
+        fig.add_trace(_metric_line(metrics, key, names[key], METRIC_COLORS[key], W1_PIXELS if w1 else 1,
                                    dash="dash" if w1 else "solid", yaxis="y2" if w1 else "y"))
     fig.update_layout(title=title, margin=dict(l=45, r=55, t=40, b=40), height=320,
                       xaxis=dict(title=xaxis),
@@ -391,8 +232,8 @@ def physics_curves(metrics, names: dict[str, str] | None = None, title: str = "P
     a tick per decade up to the highest point).  ``decimal``: the page's decimal mark, for "≤0.1"."""
     names = {"median_abs_ce": "median |CE|", "median_vfe": "median VFE", "fm8": "floating material",
              "ld": "load disrespect", **(names or {})}
-    colors = {"median_abs_ce": "#2563eb", "median_vfe": "#f59e0b", "fm8": "#dc2626", "ld": "#7c3aed"}
-    lines = [_metric_line(metrics, key, names[key], color, 100, floor=PHYSICS_FLOOR) for key, color in colors.items()]
+    lines = [_metric_line(metrics, key, names[key], METRIC_COLORS[key], 100, floor=PHYSICS_FLOOR)
+             for key in ("median_abs_ce", "median_vfe", "fm8", "ld")]
     top = max([PHYSICS_FLOOR * 10, *(y for line in lines for y in line.y)])
     ticks = [10.0 ** e for e in range(-1, int(np.ceil(np.log10(top) - 1e-9)) + 1)]
     text = [f"≤0{decimal}1", *(f"{t:,.0f}".replace(",", "\u202f" if decimal == "," else ",") for t in ticks[1:])]
@@ -453,8 +294,7 @@ def gradient_norms(norms_d: dict[str, float], norms_g: dict[str, float], title: 
 
 
 def run_color(i: int) -> str:
-    """The colour of the ``i``-th compared run: Okabe and Ito's palette, told apart also with a colour
-    vision deficiency (yellow last: faint on white)."""
+    """The colour of the ``i``-th compared run (:data:`mechgan.palette.RUN_COLORS`)."""
     return RUN_COLORS[i % len(RUN_COLORS)]
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mechgan import data
+from mechgan import data, user_data
 
 REPO = Path(__file__).resolve().parents[1]
 DOCKERFILE = REPO / "Dockerfile"
@@ -210,7 +210,7 @@ def test_streamlit_serving_config():
     cfg = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     server = cfg["server"]
     assert server["headless"] is True and server["enableXsrfProtection"] is True
-    assert server["maxUploadSize"] == data.MAX_FILE_BYTES // 2**20
+    assert server["maxUploadSize"] == user_data.MAX_FILE_BYTES // 2**20
     assert server["fileWatcherType"] == "none" and server["runOnSave"] is False
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["client"]["showErrorDetails"] == "none"

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from mechgan import data, runs
+from mechgan import data, run_folders, runs
 from mechgan.config import ARCHITECTURES, LIVE_FIELDS, LOSSES, OPTIMIZERS, PARAMS, TrainConfig
 from mechgan.training import Trainer
 
@@ -201,7 +201,7 @@ def test_enospc_at_every_stage_of_a_save(trained, tmp_path, monkeypatch, stage):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     target = {"savez": (runs.np, "savez"), "history": (runs, "_write_history"),
-              "grid": (runs, "generate_and_save"), "rename": (runs, "rename_noreplace")}[stage]
+              "grid": (runs, "generate_and_save"), "rename": (run_folders, "rename_noreplace")}[stage]
     monkeypatch.setattr(*target, no_space)
     with pytest.raises(OSError, match="No space left"):
         runs.save_run(trained, "demo", root=tmp_path)

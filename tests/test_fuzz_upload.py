@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from mechgan import data
-from mechgan.data import DatasetError, load_user_dataset
+from mechgan import user_data
+from mechgan.user_data import DatasetError, load_user_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # `app` is the repository's app/
@@ -179,7 +179,7 @@ def bad_array_cases() -> list[Case]:
         "49x50": np.ones((3, 49, 50)),
         "51x51": np.ones((3, 51, 51)),
         "too_wide": np.ones((1, 2, 600)),
-        "too_many": np.zeros((data.MAX_DESIGNS + 1, 1, 1), dtype=bool),
+        "too_many": np.zeros((user_data.MAX_DESIGNS + 1, 1, 1), dtype=bool),
         "nan": np.where(GOOD, np.nan, 0.0),
         "one_nan": np.concatenate([GOOD.astype(float), np.full((1, 50, 50), np.nan)]),
         "inf": np.where(GOOD, np.inf, 0.0),
@@ -203,7 +203,7 @@ def bad_array_cases() -> list[Case]:
 
 def lying_header_cases() -> list[Case]:
     """Headers that declare more than the file holds, or are malformed."""
-    shapes = [(20000, 512, 512), (10**6, 10**6, 50), (2**40, 50, 50), (data.MAX_DESIGNS, 50, 50),
+    shapes = [(20000, 512, 512), (10**6, 10**6, 50), (2**40, 50, 50), (user_data.MAX_DESIGNS, 50, 50),
               (1000, 50, 50), (3, 50, 50), (2**31, 2**31, 2**31), (10**8, 1, 1),
               (26_843, 50, 50)]  # issue 12's 64 MB uint8 file, refused from its header
     cases: list[Case] = []
@@ -310,9 +310,9 @@ def png_zip_cases() -> list[Case]:
         ("zip_claims_zero.zip", lambda: zipped({"a.png": png_claiming(0, 0)})),
         ("zip_mixed_sizes.zip", lambda: zipped({"a.png": GOOD_PNG, "b.png": png(size=(40, 40))})),
         ("zip_51x51.zip", lambda: zipped({"a.png": png(size=(51, 51))})),
-        ("zip_too_many.zip", lambda: zipped({f"{i}.png": b"" for i in range(data.MAX_DESIGNS + 1)})),
+        ("zip_too_many.zip", lambda: zipped({f"{i}.png": b"" for i in range(user_data.MAX_DESIGNS + 1)})),
         ("zip_too_many_pixels.zip",
-         lambda: zipped({f"{i:03d}.png": png(size=(512, 512)) for i in range(data.MAX_VALUES // 512**2 + 1)})),
+         lambda: zipped({f"{i:03d}.png": png(size=(512, 512)) for i in range(user_data.MAX_VALUES // 512**2 + 1)})),
         ("zip_bomb_member.zip", lambda: zipped({"a.png": b"\0" * (4 * 2**20)}, zipfile.ZIP_DEFLATED)),
         ("zip_bomb_png.zip", lambda: zipped({"a.png": GOOD_PNG + b"\0" * (4 * 2**20)}, zipfile.ZIP_DEFLATED)),
         ("zip_nested_bomb.zip",
@@ -335,7 +335,7 @@ def png_zip_cases() -> list[Case]:
             [GOOD[0] * 255, 0 * GOOD[0], 0 * GOOD[0]], axis=-1).astype(np.uint8)) for i in range(3)})),
         ("zip_all_black_pngs.zip", lambda: zipped({f"{i}.png": png(size=(50, 50)) for i in range(3)})),
         ("zip_16bit_png.zip", lambda: zipped({"a.png": png((GOOD[0] * 65535).astype(np.uint16))})),
-        ("zip_one_big_png.zip", lambda: zipped({"a.png": GOOD_PNG + b"\0" * (data.MAX_IMAGE_BYTES + 1)})),
+        ("zip_one_big_png.zip", lambda: zipped({"a.png": GOOD_PNG + b"\0" * (user_data.MAX_IMAGE_BYTES + 1)})),
         ("zip_directory_bomb.zip", lambda: zipped({f"{i:0150x}": b"" for i in range(50_000)})),  # 9.6 MB directory
         ("zip_zip64_end.zip", lambda: GOOD_ZIP[:-22] + b"PK\x06\x07" + b"\0" * 16 + GOOD_ZIP[-22:]),
     ]
@@ -496,13 +496,13 @@ def _cpu_bench():
 def test_more_image_bytes_than_one_upload_may_decode_are_refused_from_the_directory(monkeypatch):
     """Issue 22: a ZIP of 4 MB PNG members (each under the ratio limit) made the server inflate gigabytes."""
     bench = _cpu_bench()
-    member = bench._padded_png(np.eye(50, dtype=bool), data.MAX_IMAGE_BYTES - 64)
-    over = bench._repeated_member_zip(member, data.MAX_IMAGES_BYTES // len(member) + 1)
+    member = bench._padded_png(np.eye(50, dtype=bool), user_data.MAX_IMAGE_BYTES - 64)
+    over = bench._repeated_member_zip(member, user_data.MAX_IMAGES_BYTES // len(member) + 1)
     with monkeypatch.context() as patched:
-        patched.setattr(data, "_decode_pngs", lambda *args: pytest.fail("an image was decoded"))
+        patched.setattr(user_data, "_decode_pngs", lambda *args: pytest.fail("an image was decoded"))
         with pytest.raises(DatasetError) as caught:
             load_upload("bomb.zip", over)
-    assert caught.value.code == "images_too_large" and caught.value.fields == {"mb": data.MAX_IMAGES_BYTES // 2**20}
+    assert caught.value.code == "images_too_large" and caught.value.fields == {"mb": user_data.MAX_IMAGES_BYTES // 2**20}
     assert str(caught.value).startswith("bomb.zip: the images add up to 68 MB once unpacked; at most 64 MB")
     at_bound = bench._repeated_member_zip(bench._padded_png(np.eye(50, dtype=bool), 2**20 - 1024), 64)
     assert load_upload("fine.zip", at_bound).designs.shape == (64, 50, 50)

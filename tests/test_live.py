@@ -7,7 +7,7 @@ import subprocess
 import threading
 import time
 
-from mechgan import live, runs
+from mechgan import live, run_folders, runs
 
 FOREIGN = "0badbeef-4242-777"  # a replica of another host or container: only its files' age speaks for it
 
@@ -16,7 +16,7 @@ def dead_replica() -> str:
     """How the folder names a process of this host that has ended."""
     child = subprocess.Popen(["true"])
     child.wait()
-    return f"{runs._namespace()}-{child.pid}-{runs._started(child.pid) or 1}"
+    return f"{run_folders._namespace()}-{child.pid}-{run_folders._started(child.pid) or 1}"
 
 
 def age(path, seconds: float) -> None:
@@ -26,7 +26,7 @@ def age(path, seconds: float) -> None:
 
 def test_every_replicas_runs_are_listed_and_ended_runs_withdrawn(tmp_path):
     here, there = live.Publisher(tmp_path), live.Publisher(tmp_path, FOREIGN)
-    assert here.replica == live.replica_id() == runs.process_tag()
+    assert here.replica == live.replica_id() == run_folders.process_tag()
     here.publish({"a": {"iteration": 3}, "b": {"iteration": 5}})
     there.publish({"a": {"iteration": 7}})  # the same session key on another replica is another run
     found = sorted((r["replica"], r["iteration"]) for r in live.live_runs(tmp_path))

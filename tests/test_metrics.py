@@ -9,6 +9,7 @@ import pytest
 from scipy import ndimage
 
 from mechgan import data, metrics
+from mechgan.pca import fit_pca
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def shipped():
     n = min(len(full), 200)
     fields = {f.name: getattr(full, f.name)[:n] for f in dataclasses.fields(full) if f.name != "meta"}
     subset = data.DesignSet(meta=full.meta, **fields)
-    return subset, data.fit_pca(subset.designs, 50)
+    return subset, fit_pca(subset.designs, 50)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_js_pca_is_zero_for_identical_sets(shipped):
 
 def test_js_pca_is_one_for_disjoint_clusters():
     left, right = two_clusters()
-    pca = data.fit_pca(np.concatenate([left, right]), 2)
+    pca = fit_pca(np.concatenate([left, right]), 2)
     assert metrics.js_pca(right, left, pca) == pytest.approx(1.0)
     assert metrics.js_pca(left, right, pca) == pytest.approx(1.0)
 

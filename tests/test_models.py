@@ -3,8 +3,8 @@ import pytest
 import tensorflow as tf
 
 from mechgan import models
-from mechgan.models import (discriminator, generator, initialize_weights_discriminator,
-                            initialize_weights_generator, layer_table)
+from mechgan.layer_tables import layer_table
+from mechgan.models import discriminator, generator, initialize_weights_discriminator, initialize_weights_generator
 
 
 def test_notebook_style_call_gives_a_50x50_design():

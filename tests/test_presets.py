@@ -42,11 +42,10 @@ def outcome(designs):
     return get
 
 
-def test_presets_change_only_live_settings_and_are_described_in_both_languages():
+def test_presets_change_only_live_settings():
     assert set(PRESETS) == {"balanced", "both_large", "both_small", "d_too_strong", "g_too_strong"}
     for p in PRESETS.values():
         assert set(p.changes) <= LIVE_FIELDS
-        assert p.title_en and p.title_fr and p.description_en.endswith(".") and p.description_fr.endswith(".")
         p.apply(BASE)  # valid values
 
 

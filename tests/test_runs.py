@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mechgan import data, runs
+from mechgan import data, run_folders, runs
 from mechgan.config import TrainConfig
 from mechgan.runs import (RunExistsError, list_runs, load_run, read_history, recover_runs, sanitize_run_name,
                           save_run)
@@ -174,8 +174,9 @@ class Crash:
         for owner, name in targets:
             monkeypatch.setattr(owner, name, self._counted(getattr(owner, name)))
         for name in ("exchange", "rename_noreplace"):
-            monkeypatch.setattr(runs, name, self._counted(getattr(runs, name) if exchange else lambda a, b: False))
-        monkeypatch.setattr(runs, "process_tag", lambda: writer)  # its leftovers name a dead process
+            monkeypatch.setattr(run_folders, name,
+                                self._counted(getattr(run_folders, name) if exchange else lambda a, b: False))
+        monkeypatch.setattr(run_folders, "process_tag", lambda: writer)  # its leftovers name a dead process
 
     def _counted(self, operation):
         def run(*args, **kwargs):
@@ -190,7 +191,7 @@ class Crash:
 def dead_writer():
     """How leftovers name a process that has ended."""
     child = subprocess.Popen(["cat"], stdin=subprocess.PIPE)
-    writer = f"{runs._namespace()}-{child.pid}-{runs._started(child.pid)}"
+    writer = f"{run_folders._namespace()}-{child.pid}-{run_folders._started(child.pid)}"
     child.communicate()
     return writer
 
@@ -235,15 +236,15 @@ def test_leftovers_are_mended_when_a_process_first_lists_the_runs(two_trainers, 
     shutil.copytree(tmp_path / "kept", tmp_path / ".lost.old-0123abcd")  # its run folder gone
     shutil.copytree(tmp_path / "kept", tmp_path / ".kept.old-0123abcd")  # its run folder saved
     (tmp_path / f".half.tmp-{dead_writer}-89abcdef").mkdir()  # its writer has ended
-    live = tmp_path / f".live.tmp-{runs.process_tag()}-89abcdef"  # this process: still writing
+    live = tmp_path / f".live.tmp-{run_folders.process_tag()}-89abcdef"  # this process: still writing
     elsewhere = tmp_path / ".far.tmp-00000000-7-7-89abcdef"  # a process of another host, active a moment ago
     stale = tmp_path / ".stale.tmp-89abcdef"  # an older mechgan's, untouched for longer than a save takes
     for folder in (live, elsewhere, stale):
         folder.mkdir()
-    long_ago = time.time() - runs.ABANDONED_AFTER_S - 60
+    long_ago = time.time() - run_folders.ABANDONED_AFTER_S - 60
     os.utime(stale, (long_ago, long_ago))
     (tmp_path / ".notes").mkdir()  # not a save's leftover: left alone
-    runs._RECOVERED.discard(os.path.abspath(tmp_path))
+    run_folders._RECOVERED.discard(os.path.abspath(tmp_path))
     assert sorted(p.name for p in list_runs(tmp_path)) == ["kept", "lost"]
     assert _names(tmp_path) == [elsewhere.name, live.name, ".notes", "kept", "lost"]
     assert load_run(tmp_path / "lost").iteration == 1
@@ -270,8 +271,8 @@ def _replica(name: str, root: Path, iterations: int, written, go, results, nfs_l
 
     runs._write = write_then_wait
     if nfs_like:
-        runs._lock = lambda fd: False
-        runs._renameat2 = lambda a, b, flags: False
+        run_folders._lock = lambda fd: False
+        run_folders._renameat2 = lambda a, b, flags: False
     try:
         results.put((iterations, str(save_run(trainer, name, root, owner=f"replica {iterations}"))))
     except RunExistsError as e:
@@ -334,7 +335,7 @@ def _set_aside_then_die(root: Path, set_aside) -> None:
     """Overwrite ``root/run`` on a file system without renameat2, and stop for good between its two renames."""
     trainer = Trainer(SMALL, data.load_designs()[:40])
     trainer.run(2)
-    runs._renameat2 = lambda a, b, flags: False
+    run_folders._renameat2 = lambda a, b, flags: False
     replace = os.replace
 
     def first_rename_only(a, b):

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mechgan import distribution
 from mechgan import training_figures as tf_fig
 from mechgan.config import TrainConfig
-from mechgan.data import fit_pca, load_designs
+from mechgan.data import load_designs
+from mechgan.pca import fit_pca
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +91,7 @@ def test_sample_png_draws_floating_material_in_orange_and_scores_the_page_s_way(
 def test_material_comparison_histograms_the_given_levels():
     fig = tf_fig.material_comparison(np.array([100, 200]), np.array([300]))
     assert list(fig.data[0].x) == [100, 200] and list(fig.data[1].x) == [300]
-    assert tf_fig.material_levels(np.ones((2, 50, 50), np.float32)).tolist() == [2500, 2500]
+    assert distribution.material_levels(np.ones((2, 50, 50), np.float32)).tolist() == [2500, 2500]
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +105,9 @@ def plane():
 def _data(trainer, plane, n_noise=12, arrows=4, grid=6, probability=True):
     pca, real, designs = plane
     noise = np.random.default_rng(0).standard_normal((n_noise, 8)).astype(np.float32)
-    return noise, tf_fig.distribution_data(trainer, pca, designs, real, noise, tf_fig.plane_extent(real),
-                                           tf_fig.latent_grid(8, 3), grid=grid, arrows=arrows,
-                                           probability=probability)
+    return noise, distribution.distribution_data(trainer, pca, designs, real, noise, distribution.plane_extent(real),
+                                                 distribution.latent_grid(8, 3), grid=grid, arrows=arrows,
+                                                 probability=probability)
 
 
 def test_distribution_data_scores_real_and_generated_designs_and_projects_them(trainer, plane):
@@ -127,10 +129,10 @@ def test_smoothed_scores_show_where_d_calls_designs_real_and_stay_neutral_where_
     real, fake = rng.normal([-3, 0], 0.5, (50, 2)), rng.normal([3, 0], 0.5, (50, 2))
     points, weights = np.concatenate([real, fake]), np.ones(100)
     gx, gy = np.linspace(-6, 6, 25), np.linspace(-3, 3, 11)
-    wins = tf_fig.smoothed_scores(points, np.r_[np.full(50, 0.95), np.full(50, 0.05)], weights, gx, gy, 1.0)
+    wins = distribution.smoothed_scores(points, np.r_[np.full(50, 0.95), np.full(50, 0.05)], weights, gx, gy, 1.0)
     assert wins[5, 6] > 0.85 and wins[5, 18] < 0.15  # green under the reals, purple under the fakes
     assert abs(wins[5, 0] - 0.5) < abs(wins[5, 6] - 0.5)  # far from every design: towards neutral
-    even = tf_fig.smoothed_scores(points, np.full(100, 0.5), weights, gx, gy, 1.0)
+    even = distribution.smoothed_scores(points, np.full(100, 0.5), weights, gx, gy, 1.0)
     assert np.allclose(even, 0.5, atol=1e-6)
 
 
@@ -138,21 +140,21 @@ def test_contrast_is_zero_on_a_neutral_plane_and_large_when_d_tells_every_design
     _, data = _data(trainer, plane, grid=30)
     assert dataclasses.replace(data, scores=np.full_like(data.scores, 0.5)).contrast == 0.0
     points = np.concatenate([data.real, data.fake])
-    told = tf_fig.smoothed_scores(points, np.r_[np.ones(len(data.real)), np.zeros(len(data.fake))],
-                                  np.ones(len(points)), data.grid_x, data.grid_y,
-                                  tf_fig.BANDWIDTH * (data.grid_x[-1] - data.grid_x[0]))
+    told = distribution.smoothed_scores(points, np.r_[np.ones(len(data.real)), np.zeros(len(data.fake))],
+                                        np.ones(len(points)), data.grid_x, data.grid_y,
+                                        distribution.BANDWIDTH * (data.grid_x[-1] - data.grid_x[0]))
     assert dataclasses.replace(data, scores=told).contrast > 0.5
 
 
 def test_a_critics_scores_are_centred_so_only_its_ranking_shows():
-    real, fake = tf_fig.background_scale(np.array([0.999, 0.998]), np.array([0.99, 0.98]), probability=False)
+    real, fake = distribution.background_scale(np.array([0.999, 0.998]), np.array([0.99, 0.98]), probability=False)
     assert (real > 0.5).all() and (fake < 0.5).all() and np.isclose(real.mean() + fake.mean(), 1.0, atol=0.02)
-    real, fake = tf_fig.background_scale(np.array([0.9]), np.array([0.8]), probability=True)
+    real, fake = distribution.background_scale(np.array([0.9]), np.array([0.8]), probability=True)
     assert real[0] == 0.9 and fake[0] == 0.8
 
 
 def test_latent_grid_spans_a_plane_of_the_noise_space():
-    points = tf_fig.latent_grid(16, side=5, reach=2.0)
+    points = distribution.latent_grid(16, side=5, reach=2.0)
     assert points.shape == (25, 16) and np.allclose(points[12], 0) and np.linalg.matrix_rank(points) == 2
     assert np.isclose(np.linalg.norm(points[0]), 2 * np.sqrt(2), rtol=1e-5)
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from mechgan.config import ARCHITECTURES, LOSSES, PARAMS
 from mechgan.losses import FORMULAS, speck_formula
-from mechgan.models import layer_table
+from mechgan.layer_tables import layer_table
 
 from app.state import N, T, default_config, guarded, kept, labeller
 

@@ -19,11 +19,12 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from mechgan import data, figures
-from mechgan.data import DatasetError
+from mechgan.user_data import DatasetError
 
 from app import upload
+from app.errors import coded
 from app.i18n import number
-from app.state import T, guarded, lang, localized_figure, registry, session_key
+from app.state import T, guarded, lang, localized_figure, registry, said, session_key
 
 PLOT = dict(width="stretch", config={"displayModeBar": False})
 GALLERY = 24
@@ -102,9 +103,8 @@ class Upload:
     file_id: str
     name: str  # sanitized: the client's name is never shown or used as it came
     designs: np.ndarray | None = None
-    reading: str = ""  # how the values became material (a key of mechgan.data.READINGS)
-    error: str = ""
-    error_code: str = ""  # a refusal the page says in its language (upload_<code> in app/i18n.py)
+    reading: str = ""  # how the values became material (a key of mechgan.user_data.READINGS)
+    error_code: str = ""  # a refusal the page says in its language (app/errors.py)
     error_fields: dict = field(default_factory=dict)
 
 
@@ -113,7 +113,8 @@ def _read(file) -> Upload:
     try:
         read = upload.load_upload(file.name, file.getvalue())
     except DatasetError as e:
-        return Upload(file.file_id, name, error=str(e), error_code=e.code, error_fields=e.fields)
+        code, fields = coded(e)
+        return Upload(file.file_id, name, error_code=code, error_fields=fields)
     return Upload(file.file_id, name, designs=read.designs, reading=read.reading)
 
 
@@ -189,8 +190,8 @@ def own_designs() -> None:
     elif ss.get("upload") is None or ss.upload.file_id != file.file_id:
         ss.upload = _read(file)
     shown = ss.get("upload")
-    if shown is not None and shown.error:
-        error = T(f"upload_{shown.error_code}", **shown.error_fields) if shown.error_code else shown.error
+    if shown is not None and shown.error_code:
+        error = said(shown.error_code, shown.error_fields)
         st.error(T("upload_error", error=_plain(error)), icon=":material/error:")
     elif shown is not None:
         _shown(shown)

@@ -26,7 +26,7 @@ def _interval(snap) -> float:
     ss = st.session_state
     if snap.state in ("building", "compiling"):
         # a page polling fast while the server loads TensorFlow or traces a step starves
-        # that thread of the GIL (the first run took 90 s instead of ~10 s)
+        # that thread of the GIL (docs/decisions.md)
         return BUILDING_S
     if snap.state == "waiting":
         return WAITING_S

@@ -30,6 +30,7 @@ def test_every_literal_key_used_by_the_app_is_in_the_table():
 
 def test_dynamic_keys_exist():
     from mechgan.config import ARCHITECTURES, LOSSES, OPTIMIZERS
+    from mechgan.presets import PRESETS
     from app import health, lab_controls, lab_views
 
     keys = [f"choice_{c}" for c in (*ARCHITECTURES, *LOSSES, *OPTIMIZERS)]
@@ -38,6 +39,7 @@ def test_dynamic_keys_exist():
     keys += [f"state_{s}" for s in ("building", "paused", "playing", "waiting", "partner", "diverged", "error", "freed")]
     keys += [f"health_{k}" for k in health.ORDER] + [f"advice_{a}" for a in health.ADVICE]
     keys += ["step", "step_d", "step_g", "help_step", "help_step_d", "help_step_g"]
+    keys += [f"preset_{name}{about}" for name in PRESETS for about in ("", "_about")]
     assert sorted(k for k in keys if k not in TEXTS) == []
 
 

@@ -126,6 +126,8 @@ def test_every_view_renders_and_step_by_step_shows_all_stages(lab):
 def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(lab):
     from mechgan.presets import PRESETS
 
+    from app.i18n import text
+
     lab.button(key="btn_step").click().run()
     lab.button(key="btn_step").click().run()
     assert worker_of(lab).snapshot().iteration == 2
@@ -136,17 +138,17 @@ def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(la
     base = worker_of(lab).snapshot().config  # a fresh run of the preset's settings: what its description says
     wait_until(lab, lambda at: ready_at(at, 0) and worker_of(at).snapshot().config == preset.apply(base), 60,
                "the preset's fresh run")
-    assert [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+    assert [c.value for c in lab.sidebar.caption if c.value == text("preset_both_large_about", "en")]
     assert lab.text_input(key="run_name").placeholder.startswith("both-large")
     lab.select_slider(key=widget_key("cfg_lr_g")).set_value(5e-4).run()  # a manual change: no preset any more
     assert preset_picker(lab).value == ""
-    assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+    assert not [c.value for c in lab.sidebar.caption if c.value == text("preset_both_large_about", "en")]
     lab.select_slider(key=widget_key("cfg_lr_g")).set_value(preset.changes["lr_g"]).run()  # back: it holds again
     assert preset_picker(lab).value == "both_large"
     lab.toggle(key=widget_key("cfg_conditional")).set_value(True).run()  # presets are the plain GAN's
     picker = preset_picker(lab)
     assert picker.disabled and "conditional" in picker.help
-    assert not [c.value for c in lab.sidebar.caption if c.value == preset.description_en]
+    assert not [c.value for c in lab.sidebar.caption if c.value == text("preset_both_large_about", "en")]
 
 
 def ready_at(at, iteration: int) -> bool:

@@ -69,18 +69,20 @@ def test_data_page_shows_an_uploaded_dataset(lang):
     assert not at.button(key="btn_train_on_upload").disabled
 
 
-@pytest.mark.parametrize("name, raw, message", [
-    ("junk.npy", b"not an array", "junk.npy: not a plain numeric .npy array"),
-    ("few.npy", npy(OWN[:10]), "10 designs; training needs at least 64"),
-    ("bomb.zip", zipped({"a.png": b"\0" * 2**22}), "absurd compression ratio"),
-    ("escape.npz", zipped({"../../designs.npy": npy(OWN)}), "unsafe path in archive"),
+@pytest.mark.parametrize("name, raw, code, fields, lang", [
+    ("junk.npy", b"not an array", "npy_unreadable", {}, "fr"),
+    ("few.npy", npy(OWN[:10]), "too_few", {"count": 10, "least": 64}, "en"),
+    ("bomb.zip", zipped({"a.png": b"\0" * 2**22}), "zip_bomb", {"name": "a.png"}, "fr"),
+    ("escape.npz", zipped({"../../designs.npy": npy(OWN)}), "unsafe_path", {"name": "../../designs.npy"}, "en"),
 ])
-def test_a_bad_upload_gets_a_clear_error_and_nothing_to_train(name, raw, message):
-    at = upload(new_app("screens/data.py"), name, raw)
+def test_a_bad_upload_gets_a_clear_error_and_nothing_to_train(name, raw, code, fields, lang):
+    from app.errors import say
+    from app.i18n import text
+
+    at = upload(new_app("screens/data.py", lang), name, raw)
     assert len(at.error) == 1
     shown = at.error[0].value.replace("\\", "")  # Markdown escapes
-    assert shown.startswith("This file cannot be used: ") and message in shown
-    assert "Traceback" not in shown
+    assert shown == text("upload_error", lang, error=say(code, fields, lang))  # the code, in the page's language
     assert len(at.get("plotly_chart")) == 5 and not [b for b in at.button if b.key == "btn_train_on_upload"]
 
 

@@ -40,12 +40,15 @@ def shown(trainer: Trainer, real_diversity: float) -> str | None:
 def test_every_preset_names_the_message_the_lab_shows_for_it():
     from app.i18n import text
 
+    assert set(EXPECTED) == set(PRESETS)
     for name, key in EXPECTED.items():
-        preset = PRESETS[name]
+        about = {lang: text(f"preset_{name}_about", lang) for lang in ("en", "fr")}
+        assert text(f"preset_{name}", "en") and text(f"preset_{name}", "fr")
+        assert all(a.endswith(".") for a in about.values())
         if key is None:
-            assert "no warning" in preset.description_en and "sans avertissement" in preset.description_fr
+            assert "no warning" in about["en"] and "sans avertissement" in about["fr"]
             continue
-        for lang, description in (("en", preset.description_en), ("fr", preset.description_fr)):
+        for lang, description in about.items():
             assert "(" + ("the Lab says" if lang == "en" else "le Lab dit") in description, (name, lang)
         assert text(f"health_{key}", "en")  # a message the Lab has
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mechgan import data
-from mechgan.data import DatasetError
+from mechgan import data, user_data
+from mechgan.user_data import DatasetError
 
 from app import upload
 from app.upload import MIN_DESIGNS, load_upload, safe_name
@@ -71,28 +71,32 @@ def test_nothing_is_written_to_disk(temp, monkeypatch):
 
 
 def test_too_few_designs_to_train_on(temp):
-    with pytest.raises(DatasetError, match=f"12 designs; training needs at least {MIN_DESIGNS}"):
+    with pytest.raises(DatasetError) as caught:
         load_upload("few.npy", npy(SOFT[:12]))
+    assert caught.value.code == "too_few" and caught.value.fields == {"count": 12, "least": MIN_DESIGNS}
 
 
 def test_a_file_over_the_limit_is_refused_before_anything_is_written(temp, monkeypatch):
     def never(*_):
         raise AssertionError("load_user_dataset was called")
 
-    monkeypatch.setattr(data, "load_user_dataset", never)
-    with pytest.raises(DatasetError, match=f"larger than {upload.MAX_MB} MB"):
-        load_upload("big.npy", b"\0" * (data.MAX_FILE_BYTES + 1))
+    monkeypatch.setattr(user_data, "read_user_file", never)
+    with pytest.raises(DatasetError) as caught:
+        load_upload("big.npy", b"\0" * (user_data.MAX_FILE_BYTES + 1))
+    assert caught.value.code == "file_too_large" and caught.value.fields == {"mb": upload.MAX_MB}
 
 
 @pytest.mark.parametrize("name", ["designs.pkl", "designs", "designs.npy.txt", "x.tar.gz", ".."])
 def test_other_file_types_are_refused(name, temp):
-    with pytest.raises(DatasetError, match="unsupported file type"):
+    with pytest.raises(DatasetError) as caught:
         load_upload(name, npy(SOFT))
+    assert caught.value.code == "file_type"
 
 
-def test_bad_content_keeps_the_librarys_message(temp):
-    with pytest.raises(DatasetError, match=r"^a\.npz: the \.npz archive holds no array$"):
+def test_bad_content_keeps_the_librarys_code_and_message(temp):
+    with pytest.raises(DatasetError, match=r"^a\.npz: the \.npz archive holds no array$") as caught:
         load_upload("a.npz", zipped({"readme.txt": b"hi"}))
+    assert caught.value.code == "npz_empty"
 
 
 @pytest.mark.parametrize("name, safe", [
@@ -148,7 +152,7 @@ def test_a_file_refused_for_its_decode_work_is_told_in_french(monkeypatch):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from upload_cpu import _padded_png
 
-    monkeypatch.setattr(data, "MAX_IMAGES_BYTES", 2**20)  # 64 PNGs of 20 kB: over it
+    monkeypatch.setattr(user_data, "MAX_IMAGES_BYTES", 2**20)  # 64 PNGs of 20 kB: over it
     raw = zipped({f"{i:03d}.png": _padded_png(d, 20_000) for i, d in enumerate(OWN)})
     at = new_app("screens/data.py", "fr")
     at.file_uploader(key="upload_file").set_value(("pngs.zip", raw, "application/zip")).run()

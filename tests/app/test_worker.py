@@ -1,6 +1,7 @@
 """The training worker and the registry with a real Trainer: commands, live changes, queue, idle cleanup, faults."""
 from __future__ import annotations
 
+import errno
 import math
 import time
 
@@ -139,11 +140,28 @@ def test_a_failing_step_shows_an_error_and_reset_recovers(registry, monkeypatch,
     w.wait_applied(w.send("step"), 60)
     monkeypatch.setattr(w._trainer, "step", failing_step)
     snap = w.wait_applied(w.send("step"), 30)
-    assert snap.state == "error" and snap.message == "RuntimeError" and w.is_alive()  # no English for the page
+    assert snap.state == "error" and w.is_alive()
+    assert (snap.message, snap.message_fields) == ("unexpected", {"kind": "RuntimeError"})  # no English for the page
     assert "simulated failure" in caplog.text and "Traceback" in caplog.text  # the log keeps the trace
     w.send("reset", SMALL)
     snap = wait(w, lambda s: s.state == "paused", what="recovery")
     assert snap.iteration == 0 and not snap.message
+
+
+def test_a_failed_save_and_a_refused_value_reach_the_page_as_codes(registry, monkeypatch, tmp_path):
+    from mechgan import runs
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    w = started(registry)
+    w.wait_applied(w.send("step"), 60)
+    monkeypatch.setattr(runs, "save_run", disk_full)
+    snap = w.wait_applied(w.send("save", "demo", tmp_path), 60)
+    assert (snap.saved, snap.message, snap.message_fields) == ("", "disk_full", {})
+    snap = w.wait_applied(w.send("set", {"lr_g": -1.0}), 30)
+    assert snap.message == "setting_range" and snap.message_fields["setting"] == "lr_g"
+    assert snap.config.lr_g == SMALL.lr_g
 
 
 def test_a_session_with_its_own_designs_gets_its_own_worker_and_views(registry, views):

@@ -15,7 +15,6 @@ import json
 import numpy as np
 import pytest
 
-from mechgan.presets import PRESETS
 
 from pages import Student, button, open_page, play_out, shoot, wait_for
 
@@ -59,9 +58,8 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     button(page, s.t("pause")).click()
     wait_for(lambda: s.status() == s.t("state_paused"), 5, "the status to say paused")
 
-    preset = PRESETS["both_small"]
     s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")).click()
-    page.get_by_role("option", name=preset.title_fr).click()
+    page.get_by_role("option", name=s.t("preset_both_small")).click()
     small = {"lr_g": "2e-7", "lr_d": "2e-7", "speck_weight": "0"}
     s.shows_settings(small)
     button(page, s.t("reset")).click()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from mechgan.presets import PRESETS
 
 from pages import Student, button, metric, no_exception, play_out, shoot, wait_for
 
@@ -46,15 +45,15 @@ def _reads(page, server, screenshots, runs_root) -> None:
     wait_for(lambda: _legend(page, scores) == [s.t("d_real"), s.t("d_fake")], 30, "the D scores' legend")
     shoot(page, screenshots, "student-reads-fr-lab")
 
-    balanced = PRESETS["balanced"]
-    _pick_preset(page, s, balanced.title_fr)
-    wait_for(lambda: balanced.description_fr in _sidebar_text(s), 30, "the preset's description")
+    title, about = s.t("preset_balanced"), s.t("preset_balanced_about")
+    _pick_preset(page, s, title)
+    wait_for(lambda: about in _sidebar_text(s), 30, "the preset's description")
     s.slider("ctl_lr_g").press("ArrowRight")  # a manual change: the box says so, the description goes
     wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], 30, "the preset box to say custom settings")
-    assert balanced.description_fr not in _sidebar_text(s)
+    assert about not in _sidebar_text(s)
 
-    _pick_preset(page, s, balanced.title_fr)
-    wait_for(lambda: _preset_box(s) == [balanced.title_fr], 30, "the preset again")
+    _pick_preset(page, s, title)
+    wait_for(lambda: _preset_box(s) == [title], 30, "the preset again")
     s.sidebar().get_by_role("button", name=s.t("load_pretrained")).click()
     wait_for(lambda: metric(page, s.t("iteration")) == PRETRAINED_ITERATION, 120, "the pretrained run")
     wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], 30, "custom settings after the pretrained start")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from mechgan.presets import PRESETS
+from app.i18n import text
 
 from pages import button, iteration, metric, play_out, shoot, wait_for
 
@@ -78,11 +78,11 @@ def _compare(page, server: str, screenshots) -> None:
     _ready(page, server)
     page.get_by_text("Compare A / B", exact=True).click()
     page.get_by_text("B · same settings").wait_for(timeout=120_000)
-    _pick_preset(page, PRESETS["both_large"].title_en)  # run A
+    _pick_preset(page, text("preset_both_large", "en"))  # run A
     page.locator('[data-testid="stSidebar"]').get_by_text("B", exact=True).click()
     lr_g = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(has_text="Learning rate of G")
     wait_for(lambda: _value(lr_g) == "5e-4", 30, "the sidebar to show run B's settings (A's are the preset's 2e-2)")
-    _pick_preset(page, PRESETS["both_small"].title_en)
+    _pick_preset(page, text("preset_both_small", "en"))
     wait_for(lambda: metric(page, "Status") == "paused", 120, "both runs to be ready")
     button(page, "Play").click()
     start = time.monotonic()
