@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mechgan import live, runs
+from mechgan import live, run_folders
 
 from app.i18n import text
 from lab_helpers import MAIN
@@ -51,7 +51,7 @@ def test_a_wrong_token_or_none_on_the_server_opens_nothing(monkeypatch, token, g
 def test_a_student_whose_replica_died_is_told_once(monkeypatch):
     child = subprocess.Popen(["true"])
     child.wait()
-    dead = f"{runs._namespace()}-{child.pid}-{runs._started(child.pid) or 1}"
+    dead = f"{run_folders._namespace()}-{child.pid}-{run_folders._started(child.pid) or 1}"
     at = opened(monkeypatch, None, replica=dead)
     assert text("replica_lost", "fr") in warnings(at)
     at.button(key="replica_lost_ok").click().run()
