@@ -396,8 +396,9 @@ class Worker(threading.Thread):
         if self._trainer is None:
             return
         s = self._settings
+        # the quality report is worth its second only to a student reading it: at once when paused on its view
         for name, budget, eager in (("samples", s.samples, True), ("distribution", s.distribution, True),
-                                    ("metrics", s.metrics, False)):
+                                    ("metrics", s.metrics, self._shown == "quality")):
             if self._seen[name] == self._weights or (name == "distribution" and not self._distribution_shown()):
                 continue  # up to date, or nobody looks: D over the PCA grid costs as much as a step
             if not self._commands.empty():

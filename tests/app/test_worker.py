@@ -13,7 +13,7 @@ from mechgan.data import load_designs
 
 from app.registry import Registry
 from app.views import ViewMaker
-from app.worker import WorkerSettings
+from app.worker import WorkerSettings, _Budget
 
 SMALL = TrainConfig(nf=8, batch_size=16, latent_dim=16)
 
@@ -74,6 +74,25 @@ def test_play_live_change_and_pause(registry):
     stopped = wait(w, lambda s: s.state == "paused", what="pause").iteration
     time.sleep(1.0)
     assert w.snapshot().iteration == stopped
+
+
+def test_a_paused_run_on_its_quality_view_reports_the_weights_it_has(views):
+    """Stepped while paused, the Quality view reads the new weights' report at once, not the last one made on the
+    metrics' time budget (here an hour, so only the view being shown can bring it)."""
+    slow = WorkerSettings(metrics=_Budget(3600.0, 0.02))
+    reg = Registry(views, max_running=1, settings=slow)
+    try:
+        w = started(reg)
+        w.send("play")
+        wait(w, lambda s: s.iteration >= 2, what="training")
+        w.wait_applied(w.send("pause"), 30)
+        stepped = w.wait_applied(w.send("step"), 60)
+        assert stepped.metrics == ()  # the budget held every report back
+        w.touch("quality")
+        report = wait(w, lambda s: s.metrics and s.metrics[-1]["iteration"] == stepped.iteration, what="the stepped weights' report")
+        assert np.isfinite(report.metrics[-1]["material_w1"])
+    finally:
+        reg.shutdown(30)
 
 
 def test_the_first_play_compiles_in_a_build_slot_not_a_training_slot(registry):
