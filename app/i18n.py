@@ -859,7 +859,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "design_polished": ("G + {k} SIMP iterations", "G + {k} itérations de SIMP"),
     "design_simp": ("SIMP from scratch", "SIMP en partant de zéro"),
     "design_polish_k": ("SIMP iterations after G (K)", "Itérations de SIMP après G (K)"),
-    "help_design_polish": ("5 by default: on held-out cases, 5 iterations bring G's designs within about 1 % of "
+    "help_design_polish": ("5 by default: on held-out cases, 5 iterations bring G's designs within about 1% of "
                            "SIMP's final compliance (median), where SIMP from scratch needs about 30.",
                            "5 par défaut : sur des cas mis de côté, 5 itérations amènent les pièces de G à environ "
                            "1\u202f% de la souplesse finale de SIMP (médiane), là où SIMP parti de zéro en demande "
@@ -875,7 +875,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "comprise"),
     "design_ce_explain": ("C: compliance, how much a design bends under its load (lower is stiffer). CE, the "
                           "compliance error: C / C_SIMP − 1, against the design SIMP solves from scratch to "
-                          "convergence (right column): 0 % is as stiff, +10 % bends 10 % more; below 0 %, stiffer, "
+                          "convergence (right column): 0% is as stiff, +10% bends 10% more; below 0%, stiffer, "
                           "usually for holding more material than asked.",
                           "C : souplesse, combien une pièce fléchit sous sa charge (plus bas, plus rigide). CE, "
                           "l'erreur de souplesse : C / C_SIMP − 1, par rapport à la pièce que SIMP résout en partant "

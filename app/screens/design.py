@@ -105,7 +105,8 @@ def _designs(column, attempt: proposals.Attempt, row: int, angle: float, name: s
 
 
 def _ce(error: float) -> str:
-    return f"> {N(100 * CE_SHOWN, '+.0f')} %" if error > CE_SHOWN else f"{N(100 * error, '+.1f')} %"
+    """CE as a percentage the session's way, "+1.4%" or "+1,4 %" as the volumes are written."""
+    return f"> {N(CE_SHOWN, '+.0%')}" if error > CE_SHOWN else N(error, "+.1%")
 
 
 def _duration(seconds: float) -> str:
@@ -175,21 +176,22 @@ def page() -> None:
     tools[0].button(T("design_redraw"), key="design_redraw", help=T("help_design_redraw"), on_click=_new_draw)
     k = int(tools[1].slider(T("design_polish_k"), 1, POLISH_MAX, help=T("help_design_polish"),
                             **kept("design_k", POLISH_DEFAULT)))
-    tools[2].caption(T("design_simp_what"))
     for head, title in zip(heads, (T("design_alone"), T("design_polished", k=k), T("design_simp"))):
-        head.subheader(title)
+        head.markdown(f"#### {title}")  # a subheader's size takes two lines for "G + 5 itérations de SIMP"
     generated = _generated(row, angle, volfrac, n, seed)
     generated_slots = _designs(alone, generated, row, angle, "G #{i}")
     polished = _polished(row, angle, volfrac, n, seed, k)
     polished_slots = _designs(polish, polished, row, angle, f"G #{{i}} + {k}")
     summaries = alone.empty(), polish.empty()
+    solve, notes = scratch.columns(2)  # SIMP's design as large as the others, what it is beside it
+    notes.caption(T("design_simp_what"))
     # made only now: till then SIMP's column shows the last case's answer, where an empty slot shows nothing
-    slot, simp_slots = scratch.empty(), [scratch.empty()]
+    slot, simp_slots = solve.empty(), [solve.empty()]
     simp = _simp_live(slot, row, angle, volfrac)
     reference = float(simp.compliance[0])
     _judge(simp_slots, simp, row, reference)
-    scratch.caption(T("design_simp_summary", vf=N(simp.designs.mean(), ".0%"), it=simp.iterations,
-                      t=_duration(simp.seconds)))
+    notes.caption(T("design_simp_summary", vf=N(simp.designs.mean(), ".0%"), it=simp.iterations,
+                    t=_duration(simp.seconds)))
     ce = _judge(generated_slots, generated, row, reference)
     polished_ce = _judge(polished_slots, polished, row, reference)
     summaries[0].caption(T("design_alone_summary", ce=_ce(np.median(ce)), t=_duration(generated.seconds_each)))
