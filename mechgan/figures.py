@@ -63,10 +63,11 @@ def loaded_design_image(design: np.ndarray, row: int, angle: float, title: str =
     return fig
 
 
-def loaded_design_png(design: np.ndarray, row: int, angle: float, arrow: float = 12) -> str:
-    """:func:`loaded_design_image` as a PNG data URI, without its title: the same view, greys, clamped edge
-    and arrow.  Made in about a millisecond, and a browser swaps an image's source in place, where it draws a
-    chart anew (blank meanwhile): for pictures that change several times a second."""
+def loaded_design_png(design: np.ndarray, row: int, angle: float, arrow: float = 12,
+                      floating: np.ndarray | None = None) -> str:
+    """:func:`loaded_design_image` as a PNG data URI, without its title: the same view, greys, floating
+    material, clamped edge and arrow.  Made in about a millisecond, and a browser swaps an image's source in
+    place, where it draws a chart anew (blank meanwhile): for pictures that change several times a second."""
     design = np.asarray(design, dtype=float)
     side, scale = design.shape[1], LOADED_PNG_SCALE
     (x, y, ax, ay), (x0, x1), (y0, y1) = _loaded_view(row, angle, arrow, side)
@@ -77,6 +78,8 @@ def loaded_design_png(design: np.ndarray, row: int, angle: float, arrow: float =
     canvas = np.zeros((round((y1 - y0) * scale), round((x1 - x0) * scale)), np.uint8)  # void
     left, top = (round(c) for c in px(-0.5, -0.5))
     levels = np.round(np.clip(design, 0, 1) * (LOADED_PNG_LEVELS - 1)).astype(np.uint8)
+    if floating is not None:
+        levels[np.asarray(floating, bool)] = LOADED_PNG_LEVELS + 2
     canvas[top:top + len(design) * scale, left:left + side * scale] = levels.repeat(scale, 0).repeat(scale, 1)
     image = Image.fromarray(canvas, "P")
     image.putpalette(_LOADED_PALETTE)
@@ -90,7 +93,7 @@ def loaded_design_png(design: np.ndarray, row: int, angle: float, arrow: float =
     return png_data_uri(image)
 
 
-_LOADED_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], LOADED_PNG_LEVELS), rgb(CLAMPED), rgb(LOAD))
+_LOADED_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], LOADED_PNG_LEVELS), rgb(CLAMPED), rgb(LOAD), rgb(FLOATING))
 
 
 def designs_grid(designs: np.ndarray, cols: int = 8, titles: list[str] | None = None,

@@ -74,8 +74,8 @@ def french_pages(page, s: Student, server: str) -> None:
     reads_french(s, "data")
 
     open_page(page, s.t("page_design"))
-    solved = s.t("design_simp_caption", c="", vf="", s="").split("=")[0]  # "Souplesse C ": SIMP has answered
-    page.get_by_text(re.compile("^" + re.escape(solved))).first.wait_for(timeout=120_000)
+    solved = s.t("design_simp_summary", vf="", it="", t="").split(" ")[0]  # "Volume …": SIMP has answered
+    page.get_by_text(re.compile("^" + re.escape(solved) + r" \d")).first.wait_for(timeout=120_000)
     reads_french(s, "design")
 
 
