@@ -250,12 +250,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "iteration": ("Iteration", "Itération"),
     "steps_per_s": ("Steps / s", "Pas / s"),
     "status": ("Status", "État"),
+    # the Lab's status metric: at most 16 characters, what its column shows at 1366 px without "…"
     "state_building": ("building…", "construction…"),
-    "state_compiling": ("compiling the step…", "compilation du pas…"),
+    "state_compiling": ("compiling…", "compilation…"),
     "state_paused": ("paused", "en pause"),
     "state_playing": ("training", "entraînement"),
-    "state_waiting": ("waiting, position {position}", "en attente, position {position}"),
-    "state_partner": ("waiting for the other", "attend l'autre"),  # compare mode: the other run is behind
+    "state_waiting": ("queued, #{position}", "en attente n° {position}"),
+    "state_partner": ("other's turn", "tour de l'autre"),  # compare mode: the other run is behind
     "state_diverged": ("diverged", "divergé"),
     "state_error": ("error", "erreur"),
     "state_freed": ("closed", "fermé"),

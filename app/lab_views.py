@@ -74,7 +74,7 @@ def _kept(name: str, token, build):
 def header(snap: Snapshot) -> None:
     """Iteration counter, speed, status and the latest losses."""
     lone = _lone_step(snap.history)
-    cols = st.columns([1, 1, 1.6, 1, 1])
+    cols = st.columns([1, 1, 2.2, 1, 1])  # the status's words need the room
     cols[0].metric(T("iteration"), N(snap.iteration))
     cols[1].metric(T("steps_per_s"), N(snap.steps_per_s, ".1f"))
     cols[2].metric(T("status"), _status(snap))

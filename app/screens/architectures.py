@@ -20,6 +20,7 @@ def _with(options: tuple, value) -> list:
 
 # drawn inside the box of the layer before them
 FOLLOWERS = re.compile(r"^(BatchNorm|ReLU|LeakyReLU|tanh|Dropout)")
+ROW_PX = 35  # the height of a row of st.dataframe
 
 
 def _blocks(rows: list[dict]) -> list[list[dict]]:
@@ -67,7 +68,8 @@ def _network(title: str, rows: list[dict], color: str, source: str, function: st
 
 def _table(rows: list[dict]) -> None:
     st.dataframe([{T("col_layer"): r["layer"], T("col_type"): r["type"], T("col_shape"): _shape(r["output_shape"]),
-                   T("col_params"): int(r["params"])} for r in rows], hide_index=True, width="stretch")
+                   T("col_params"): int(r["params"])} for r in rows], hide_index=True, width="stretch",
+                 height=ROW_PX * (len(rows) + 1) + 3)  # every layer in view: a scrolled table hides the last ones
 
 
 @guarded
@@ -91,14 +93,10 @@ def page() -> None:
              "initialize_weights_generator")
     _network(T("discriminator"), tables["discriminator"], "#dcfce7", T("diagram_design"),
              "initialize_weights_discriminator")
-    with st.expander(T("arch_tables")):
-        left, right = st.columns(2)
-        with left:
-            st.caption(T("generator"))
-            _table(tables["generator"])
-        with right:
-            st.caption(T("discriminator"))
-            _table(tables["discriminator"])
+    with st.expander(T("arch_tables")):  # one above the other: side by side, 1366 px cut their columns short
+        for side in ("generator", "discriminator"):
+            st.caption(T(side))
+            _table(tables[side])
     st.divider()
     st.subheader(T("losses_title"))
     for loss in LOSSES:

@@ -110,16 +110,16 @@ def _settings_table(metas: dict[str, dict]) -> None:
 
 
 def _downloads(folder: Path, history: list[dict], out: dict) -> None:
-    c = st.columns(4)
-    c[0].download_button(T("dl_weights"), _zip(folder), f"{folder.name}.zip", "application/zip",
-                         key=f"dl_w_{folder.name}", icon=":material/download:")
-    c[1].download_button(T("dl_history"), _csv(history), f"{folder.name}-history.csv", "text/csv",
-                         key=f"dl_h_{folder.name}", icon=":material/download:")
+    row = st.container(horizontal=True)  # each button as wide as its words: four equal columns cut the French
+    row.download_button(T("dl_weights"), _zip(folder), f"{folder.name}.zip", "application/zip",
+                        key=f"dl_w_{folder.name}", icon=":material/download:")
+    row.download_button(T("dl_history"), _csv(history), f"{folder.name}-history.csv", "text/csv",
+                        key=f"dl_h_{folder.name}", icon=":material/download:")
     grid = _latest_grid(folder)
-    c[2].download_button(T("dl_grid"), grid.read_bytes() if grid else b"", f"{folder.name}-grid.png", "image/png",
-                         key=f"dl_g_{folder.name}", icon=":material/download:", disabled=grid is None)
-    c[3].download_button(T("dl_designs"), _npz(out["designs"]), f"{folder.name}-designs.npz",
-                         "application/octet-stream", key=f"dl_n_{folder.name}", icon=":material/download:")
+    row.download_button(T("dl_grid"), grid.read_bytes() if grid else b"", f"{folder.name}-grid.png", "image/png",
+                        key=f"dl_g_{folder.name}", icon=":material/download:", disabled=grid is None)
+    row.download_button(T("dl_designs"), _npz(out["designs"]), f"{folder.name}-designs.npz",
+                        "application/octet-stream", key=f"dl_n_{folder.name}", icon=":material/download:")
 
 
 @guarded

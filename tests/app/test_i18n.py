@@ -44,8 +44,15 @@ def test_dynamic_keys_exist():
 
 
 def test_text_formats_values_in_the_chosen_language():
-    assert text("state_waiting", "en", position=3) == "waiting, position 3"
-    assert text("state_waiting", "fr", position=3) == "en attente, position 3"
+    assert text("state_waiting", "en", position=3) == "queued, #3"
+    assert text("state_waiting", "fr", position=3) == "en attente n° 3"
+
+
+def test_every_status_fits_the_lab_status_column():
+    """The status metric's column shows 16 characters at 1366 px; a longer one ended in "…" ("waiting for t…")."""
+    long = [(key, lang, text(key, lang, position=12)) for key in TEXTS if key.startswith("state_")
+            for lang in ("en", "fr") if len(text(key, lang, position=12)) > 16]
+    assert long == []
 
 
 def test_no_key_is_written_twice():
