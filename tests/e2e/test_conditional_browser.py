@@ -54,9 +54,9 @@ def conditional_lesson(page, screenshots, server: str, runs_root) -> None:
 
     page.get_by_role("radio", name=s.t("view_quality")).or_(page.get_by_text(s.t("view_quality"), exact=True)) \
         .first.click()
-    page.get_by_text(s.t("fig_physics", n=24)).first.wait_for(timeout=120_000)
     s.keeps_training("on the Quality view")
+    button(page, s.t("pause")).click()  # paused on its view, the report comes at once (playing, on its budget)
+    wait_for(lambda: s.status() == s.t("state_paused"), 30, "the status to say paused")
+    page.get_by_text(s.t("fig_physics", n=24)).first.wait_for(timeout=120_000)
     s.sees_no_error("conditional, Quality view")
     s.reads_only_french("conditional-quality")
-    button(page, s.t("pause")).click()
-    wait_for(lambda: s.status() == s.t("state_paused"), 5, "the status to say paused")
