@@ -14,6 +14,7 @@ towards the batch's real designs, as TopologyGAN does.
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import deque
@@ -44,9 +45,8 @@ class Trainer:
 
     def __init__(self, config: TrainConfig | None = None, designs: np.ndarray | None = None,
                  conditions: np.ndarray | None = None):
-        config = config or TrainConfig()
         self._lock = threading.RLock()
-        self._config = config
+        self._config = config = config or TrainConfig()
         self._feed = Feed(config, designs, conditions)
         self._native = models.NATIVE_SIZE[config.architecture]
         seed, k = config.seed, self._feed.condition_dim
@@ -54,8 +54,7 @@ class Trainer:
         self._wd = models.initialize_weights_discriminator(config.nf, config.architecture, seed + 1, k)
         self._wg_avg = models.initialize_weights_generator(config.nf, config.latent_dim, config.architecture, seed, k)
         self._extra = {k: tf.Variable(float(getattr(config, k)), trainable=False) for k in VARIABLE_FIELDS}
-        self._opt_g = self._optimizer("g")
-        self._opt_d = self._optimizer("d")
+        self._opt_g, self._opt_d = self._optimizer("g"), self._optimizer("d")
         self._updates = updates.RunUpdates(self._wg.structure, self._wd.structure)
         self._seconds = 0.0
         self.iteration = 0
@@ -230,18 +229,20 @@ class Trainer:
 
     def run(self, n: int | None = None, callback: Callable[[dict], None] | None = None, *,
             minutes: float | None = None) -> list[dict]:
-        """``n`` iterations, or as many as ``minutes`` of wall time allow, whichever ends first (fewer if the
-        run diverges); ``callback(record)`` after each.  The one training loop of notebook and command line."""
+        """``n`` iterations, or as many as ``minutes`` of wall time allow, whichever ends first (fewer if the run
+        diverges), ``callback(record)`` after each; returns their records (the last ``HISTORY_SIZE`` of a
+        longer run).  The one training loop of notebook and command line."""
         if n is None and minutes is None:
             raise ValueError("run needs a number of iterations or of minutes")
         deadline = None if minutes is None else time.monotonic() + 60 * minutes
-        records = []
-        while (self.status == "ok" and (n is None or len(records) < n)
-               and (deadline is None or time.monotonic() < deadline)):
+        records: deque[dict] = deque(maxlen=HISTORY_SIZE)
+        for _ in itertools.count() if n is None else range(n):
+            if self.status != "ok" or (deadline is not None and time.monotonic() >= deadline):
+                break
             records.append(self.step())
             if callback is not None:
                 callback(records[-1])
-        return records
+        return list(records)
 
     def step_detailed(self) -> dict:
         """One iteration, returning the tensors it used (for the app's "inside an iteration" view)."""

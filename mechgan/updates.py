@@ -1,9 +1,7 @@
 """The compiled D and G updates: traced once per structure, shared by every run of it, called from threads.
 
-Each update is a ``tf.function`` that takes a run's variables and a seed as
-arguments, not captures, so a class that opens the same Lab traces once, and a
-closed run leaves no graph behind.  :class:`RunUpdates` is one run's handle on
-them; :func:`call` is how every update is called.
+:class:`RunUpdates` is one run's handle on them (``_SharedUpdates`` says why
+they are shared); :func:`call` is how every update is called.
 
 Calling from several training threads at once: at large settings (a batch of
 ~1,000 designs at the default width) Grappler's memory optimizer rewrites the

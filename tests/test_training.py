@@ -5,10 +5,9 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import tensorflow as tf
 from PIL import Image
 
-from mechgan import data, palette, training, updates
+from mechgan import palette, training, updates
 from mechgan.config import LOSSES, OPTIMIZERS, TrainConfig
 from mechgan.training import Trainer, generate_and_save, train, train_step
 
