@@ -197,8 +197,8 @@ class Worker(threading.Thread):
 
     def _build(self, config: TrainConfig, saved=None) -> None:
         """A new run of ``config``, or the run saved in folder ``saved`` (of that config) continued."""
-        from mechgan.conditional import make_trainer
         from mechgan.runs import load_run
+        from mechgan.training import Trainer
 
         self._error = None
         self._scheduler.release(self.key)
@@ -211,7 +211,7 @@ class Worker(threading.Thread):
             try:
                 views = self._views  # a conditional run trains on the shipped designs' training split
                 designs = None if config.conditional and views.shipped else views.designs
-                self._trainer = load_run(saved, designs) if saved else make_trainer(config, designs)
+                self._trainer = load_run(saved, designs) if saved else Trainer(config, designs)
             except Exception as e:
                 log.exception("could not build %s", config)
                 code, fields = coded(e)

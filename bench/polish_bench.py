@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from mechgan import conditional, data, physics_metrics, topopt  # noqa: E402
-from mechgan.specification import encode_condition  # noqa: E402
+from mechgan.specification import encode_condition, shipped_split  # noqa: E402
 
 KS = (0, 2, 5, 10, 20)
 FIGURES = ("median_abs_ce", "fm8", "ld")
@@ -208,7 +208,7 @@ def main() -> None:
     start = time.perf_counter()
     sets = conditional.evaluation_sets(args.cases)
     if args.train:
-        split = conditional.shipped_split()
+        split = shipped_split()
         picks = split.train[::len(split.train) // args.cases][:args.cases]
         sets = {"train": physics_metrics.Cases.of(split.dataset, picks), **sets}
     results = {name: bench_set(name, cases, model, retrieval, args) for name, cases in sets.items()}

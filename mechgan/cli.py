@@ -69,10 +69,8 @@ def _config_from(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     import time
 
-    from tqdm import tqdm
-
     from mechgan import runs, tensorboard_log, user_data
-    from mechgan.conditional import make_trainer
+    from mechgan.training import Trainer
 
     try:
         config = _config_from(args)
@@ -81,31 +79,39 @@ def _train(args: argparse.Namespace) -> int:
             raise ValueError(f"a run named {name!r} exists in {args.runs_dir}; choose another --name "
                              f"(e.g. {runs.free_run_name(name, args.runs_dir)!r}) or pass --overwrite")
         designs = user_data.load_user_dataset(args.data) > 0.5 if args.data else None
-        trainer = make_trainer(config, designs)
+        trainer = Trainer(config, designs)
     except ValueError as e:  # DatasetError is a ValueError
         return _fail(str(e))
     writer = tensorboard_log.writer(args.tensorboard, name)
-    deadline = time.monotonic() + 60 * args.minutes if args.minutes else None
-    total = None if deadline else args.steps
-    bar = tqdm(total=total, unit="it", desc=name)
-    try:
-        while trainer.status == "ok" and (trainer.iteration < args.steps if not deadline
-                                          else time.monotonic() < deadline):
-            rec = trainer.step()
-            bar.update(1)
-            bar.set_postfix(loss_d=f"{rec['loss_d']:.3f}", loss_g=f"{rec['loss_g']:.3f}",
-                            d_real=f"{rec['d_real']:.2f}", d_fake=f"{rec['d_fake']:.2f}")
-            if writer is not None:
-                tensorboard_log.record(writer, trainer, rec)
-    except KeyboardInterrupt:
-        print("\ninterrupted: saving the run so far", file=sys.stderr)
-    finally:
-        bar.close()
+    _train_for(trainer, args, name, None if writer is None else lambda rec: tensorboard_log.record(writer, trainer, rec))
     path = runs.save_run(trainer, name, args.runs_dir, overwrite=args.overwrite)
     if trainer.status != "ok":
         print(trainer.status_message, file=sys.stderr)
     print(f"saved {trainer.iteration} iterations to {path}")
     return 0 if trainer.status == "ok" else 1
+
+
+def _train_for(trainer, args: argparse.Namespace, name: str, after=None) -> None:
+    """Train until iteration ``--steps``, or for ``--minutes`` of wall time, under a progress bar;
+    ``after(record)`` after each iteration.  Ctrl-C stops it: the caller saves the run so far."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=None if args.minutes else args.steps, unit="it", desc=name)
+
+    def progress(rec: dict) -> None:
+        bar.update(1)
+        bar.set_postfix(loss_d=f"{rec['loss_d']:.3f}", loss_g=f"{rec['loss_g']:.3f}",
+                        d_real=f"{rec['d_real']:.2f}", d_fake=f"{rec['d_fake']:.2f}")
+        if after is not None:
+            after(rec)
+
+    try:
+        trainer.run(None if args.minutes else max(args.steps - trainer.iteration, 0), progress,
+                    minutes=args.minutes or None)
+    except KeyboardInterrupt:
+        print("\ninterrupted: saving the run so far", file=sys.stderr)
+    finally:
+        bar.close()
 
 
 def _resolve_run(run: str, runs_dir: str) -> Path:
@@ -159,10 +165,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _is_conditional(args: argparse.Namespace) -> bool:
-    from mechgan import conditional
+    from mechgan import runs
 
     try:
-        return conditional.is_conditional_run(_resolve_run(args.run, args.runs_dir))
+        return runs.is_conditional_run(_resolve_run(args.run, args.runs_dir))
     except ValueError:
         return False
 
@@ -182,17 +188,15 @@ def _evaluate_conditional(args: argparse.Namespace) -> int:
 
 def _conditional_run(args: argparse.Namespace):
     """The generator of the saved conditional run ``args.run``."""
-    from mechgan import runs
+    from mechgan import conditional, runs
 
     trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
     if not trainer.config.conditional:
         raise ValueError(f"{args.run} is not a conditional run (train one with `mechgan train-conditional`)")
-    return trainer.generator()
+    return conditional.ConditionalGenerator.of(trainer)
 
 
 def _train_conditional(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from mechgan import conditional, runs
 
     try:
@@ -207,24 +211,16 @@ def _train_conditional(args: argparse.Namespace) -> int:
             trainer = conditional.ConditionalTrainer(_config_from(args))
     except ValueError as e:
         return _fail(str(e))
-    bar = tqdm(total=None if args.minutes else args.steps, unit="it", desc=name)
 
-    def progress(rec: dict) -> None:
-        bar.update(1)
-        bar.set_postfix(loss_d=f"{rec['loss_d']:.3f}", loss_g=f"{rec['loss_g']:.3f}")
-        if rec["iteration"] % args.save_every == 0:  # a checkpoint: an interrupted training keeps its run
+    def checkpoint(rec: dict) -> None:  # an interrupted training keeps its run
+        if rec["iteration"] % args.save_every == 0:
             runs.save_run(trainer, name, args.runs_dir, overwrite=True)
 
-    try:
-        conditional.train(trainer, args.minutes, args.steps, progress)
-    except KeyboardInterrupt:
-        print("\ninterrupted: saving the run so far", file=sys.stderr)
-    finally:
-        bar.close()
+    _train_for(trainer, args, name, checkpoint)
     path = runs.save_run(trainer, name, args.runs_dir, overwrite=True)
-    print(f"saved {trainer.iteration} iterations ({trainer.history[-1]['seconds'] / 60:.1f} min of training) to {path}")
+    print(f"saved {trainer.iteration} iterations ({trainer.seconds / 60:.1f} min of training) to {path}")
     if args.export:
-        print(f"wrote the generator to {trainer.generator().save(args.export)}")
+        print(f"wrote the generator to {conditional.ConditionalGenerator.of(trainer).save(args.export)}")
     return 0 if trainer.status == "ok" else 1
 
 

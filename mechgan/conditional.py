@@ -3,79 +3,31 @@
 The condition c of a design is its load case and volume, (load row, angle,
 target volume fraction), each scaled so that the shipped family spans [-1, 1].
 G reads z and c side by side; D sees c as constant image channels
-(``models.with_condition``).  Training is the lab's :class:`Trainer`, with the
-same compiled updates, losses, optimizers and live changes; a conditional run
-only adds the batch's conditions to G's noise and, for G, an L1 pull towards
-the real design of the same case (``recon_weight``, as TopologyGAN does).  A
-config with ``conditional=True`` makes one (:func:`make_trainer`), in the Lab,
-the CLI and :func:`mechgan.runs.load_run` alike.
+(``models.with_condition``).  Training is the lab's one :class:`Trainer`, for a
+config with ``conditional=True``: the same compiled updates, losses, optimizers
+and live changes, in the Lab, the CLI and :func:`mechgan.runs.load_run` alike.
 
-The shipped designs are split once, by a seed: 10 % are held out as the test
-cases no model trains on.  ``assets/designs_ood.npz`` holds cases outside the
-shipped ranges on every axis (``dataset_builder.OOD_FAMILY``).
+The shipped designs' split is :mod:`mechgan.specification`'s: 10 % held out as
+test cases.  ``assets/designs_ood.npz`` holds cases outside the shipped ranges
+on every axis (``dataset_builder.OOD_FAMILY``).
 """
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import tensorflow as tf
 from scipy.spatial import cKDTree
 
-from mechgan import data, models, physics_metrics, runs, topopt
+from mechgan import data, models, physics_metrics, topopt
 from mechgan.config import TrainConfig
 from mechgan.dataset_builder import OOD_DATASET_PATH
-from mechgan.errors import Refusal
-from mechgan.specification import CONDITION_DIM, FIXED_CASES, encode_condition
-from mechgan.training import FIXED_SAMPLES, Trainer
+from mechgan.specification import CONDITION_DIM, SPLIT_SEED, encode_condition, shipped_split
+from mechgan.training import Trainer
 
-TEST_FRACTION, SPLIT_SEED = 0.10, 0
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "assets" / "conditional_gan.npz"
-
-
-# ------------------------------------------------------------------ conditions
-
-def dataset_conditions(ds: data.DesignSet) -> np.ndarray:
-    """The condition of every design of a dataset (its target volume, not the one reached)."""
-    return encode_condition(ds.load_row, ds.load_angle_deg, ds.volfrac_target)
-
-
-def split(n: int, seed: int = SPLIT_SEED, test_fraction: float = TEST_FRACTION) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (train, test) indices of ``n`` designs; the same for a seed on every machine."""
-    order = np.random.default_rng([seed, n]).permutation(n)
-    cut = int(round(test_fraction * n))
-    return np.sort(order[cut:]), np.sort(order[:cut])
-
-
-@dataclass(frozen=True)
-class Split:
-    """The shipped designs cut into training and held-out test cases."""
-
-    dataset: data.DesignSet
-    train: np.ndarray
-    test: np.ndarray
-
-    @property
-    def conditions(self) -> np.ndarray:
-        return dataset_conditions(self.dataset)
-
-
-@lru_cache(maxsize=1)
-def shipped_split() -> Split:
-    """The shipped designs' split, loaded once a process (a class's runs share it; treat it as read-only)."""
-    ds = data.load_dataset(data.DATASET_PATH)
-    return Split(ds, *split(len(ds)))
-
-
-@lru_cache(maxsize=1)
-def training_cases() -> tuple[np.ndarray, np.ndarray]:
-    """The training split's designs and conditions, one copy a process."""
-    s = shipped_split()
-    return s.dataset.designs[s.train], s.conditions[s.train]
 
 
 def load_ood(path: str | Path = OOD_DATASET_PATH) -> data.DesignSet:
@@ -85,98 +37,11 @@ def load_ood(path: str | Path = OOD_DATASET_PATH) -> data.DesignSet:
 
 # ------------------------------------------------------------------ training
 
-class ConditionalTrainer(Trainer):
-    """The lab's Trainer for G(z, c), D(x, c): G's "noise" is z followed by c.
-
-    Each D update draws fakes for the real batch's own conditions; each G
-    update draws a batch, and is also pulled (L1, ``recon_weight``) towards
-    those real designs.
-    """
-
-    condition_dim = CONDITION_DIM
-
-    def __init__(self, config: TrainConfig | None = None, designs: np.ndarray | None = None,
-                 conditions: np.ndarray | None = None):
-        if designs is None:
-            designs, conditions = training_cases()
-        if conditions is None or np.shape(conditions) != (len(designs), CONDITION_DIM):
-            raise ValueError(f"a conditional run needs one ({CONDITION_DIM},) condition per design")
-        self._conditions = np.asarray(conditions, np.float32)
-        self._batch = (None, None)  # the last batch drawn: real designs, their conditions
-        super().__init__((config or TrainConfig()).with_changes(conditional=True), designs)
-        self.fixed_conditions = np.repeat(encode_condition(*np.array(FIXED_CASES).T),
-                                          FIXED_SAMPLES // len(FIXED_CASES), axis=0)
-        self.fixed_noise = np.concatenate([self.fixed_noise, self.fixed_conditions], axis=1)
-
-    def _next_batch(self) -> np.ndarray:
-        idx = self._next_indices()
-        self._batch = data.to_model_range(self._designs[idx]), self._conditions[idx]
-        return self._batch[0]
-
-    def _noise(self, n: int) -> np.ndarray:
-        """z for the last batch drawn, followed by that batch's conditions."""
-        return np.concatenate([super()._noise(n), self._batch[1][:n]], axis=1)
-
-    def _g(self, noise: np.ndarray | None = None) -> dict:
-        if noise is None:  # else the caller drew the batch the noise belongs to
-            noise = self._noise(len(self._next_batch()))
-        return self._update("g", tf.constant(noise), self._seed(), tf.constant(self._batch[0]))
-
-    def trace(self) -> None:
-        size = self._real_batch_size()
-        reals = tf.TensorSpec((size, models.SIZE, models.SIZE, 1), tf.float32)
-        noise = tf.TensorSpec((size, self._config.latent_dim + CONDITION_DIM), tf.float32)
-        seed = tf.TensorSpec((2,), tf.int64)
-        self._concrete("d", self._variables("d"), reals, noise, seed)
-        self._concrete("g", self._variables("g"), noise, seed, reals)
-
-    def generate(self, noise: np.ndarray | None = None, n: int = FIXED_SAMPLES) -> np.ndarray:
-        """Samples for ``noise`` = z followed by c, or, when None, for ``n`` training cases drawn at random."""
-        if noise is None:
-            with self._lock:
-                pick = self._sample_rng.integers(len(self._conditions), size=n)
-                z = self._sample_rng.standard_normal((n, self._config.latent_dim)).astype(np.float32)
-            noise = np.concatenate([z, self._conditions[pick]], axis=1)
-        return super().generate(noise)
-
-    def sample_noise(self, n: int, seed: int) -> np.ndarray:
-        """z, then the conditions of ``n`` training cases drawn by ``seed``."""
-        pick = np.random.default_rng([seed, 1]).integers(len(self._conditions), size=n)
-        return np.concatenate([super().sample_noise(n, seed), self._conditions[pick]], axis=1)
-
-    def generator(self) -> "ConditionalGenerator":
-        """The generator samples come from, detached from training (a copy of its weights)."""
-        with self._lock:
-            arrays = self._sampler().numpy()
-        return ConditionalGenerator.from_arrays(arrays, self._config, {"iterations": self.iteration,
-                                                                       "train_seconds": round(self._seconds)})
-
-
-def make_trainer(config: TrainConfig, designs: np.ndarray | None = None,
-                 conditions: np.ndarray | None = None) -> Trainer:
-    """The Trainer a config asks for.  A conditional run trains on designs with their conditions, by
-    default the shipped training split; designs without conditions (a student's upload) cannot."""
-    if not config.conditional:
-        return Trainer(config, designs)
-    if designs is not None and conditions is None:
-        raise Refusal("a conditional GAN needs each design's load case and volume: it trains on the "
-                      "shipped designs only", "conditional_needs_cases")
-    return ConditionalTrainer(config, designs, conditions)
-
-
-def is_conditional_run(path: Path | str) -> bool:
-    return bool(runs.read_meta(path)["config"].get("conditional", False))
-
-
-def train(trainer: ConditionalTrainer, minutes: float | None = None, steps: int | None = None,
-          callback=None) -> ConditionalTrainer:
-    """Step ``trainer`` for ``minutes`` of wall time or until iteration ``steps``; ``callback(record)`` after each."""
-    deadline = time.monotonic() + 60 * minutes if minutes else None
-    while trainer.status == "ok" and (time.monotonic() < deadline if deadline else trainer.iteration < steps):
-        record = trainer.step()
-        if callback is not None:
-            callback(record)
-    return trainer
+def ConditionalTrainer(config: TrainConfig | None = None, designs: np.ndarray | None = None,  # noqa: N802
+                       conditions: np.ndarray | None = None) -> Trainer:
+    """The notebook's name for the lab's Trainer of G(z, c), D(x, c): ``config`` made conditional, on the
+    shipped training split unless ``designs`` and their ``conditions`` are given."""
+    return Trainer((config or TrainConfig()).with_changes(conditional=True), designs, conditions)
 
 
 # ------------------------------------------------------------------ inference
@@ -188,6 +53,12 @@ class ConditionalGenerator:
     weights: models.Weights
     latent_dim: int
     meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, trainer: Trainer) -> "ConditionalGenerator":
+        """The generator a conditional run's samples come from, detached from training (a copy of its weights)."""
+        return cls.from_arrays(trainer.sampler_weights(), trainer.config,
+                               {"iterations": trainer.iteration, "train_seconds": round(trainer.seconds)})
 
     @classmethod
     def from_arrays(cls, arrays: dict, config: TrainConfig, info: dict) -> "ConditionalGenerator":
@@ -279,7 +150,7 @@ def _test_cases(limit: int | None) -> physics_metrics.Cases:
     return physics_metrics.Cases.of(s.dataset, s.test[:limit])
 
 
-def live_physics(trainer: ConditionalTrainer, n: int = physics_metrics.LIVE_CASES) -> dict[str, float]:
+def live_physics(trainer: Trainer, n: int = physics_metrics.LIVE_CASES) -> dict[str, float]:
     """The physics row of a training run's sampler on ``n`` held-out test cases (fixed noise): the Lab's
     Quality view follows it as the run trains."""
     cases = _test_cases(n)

@@ -57,6 +57,17 @@ def tile(tiles: np.ndarray, cols: int, gap: int, fill: int, margins: tuple[int, 
     return canvas
 
 
+def image_grid(images: np.ndarray, columns: int | None = None, scale: int = 2, gap: int = 2) -> np.ndarray:
+    """(n, h, w) images in [-1, 1] -> one uint8 picture, solid black on white as in topology optimization."""
+    images = np.asarray(images, np.float32)
+    if images.ndim == 4:
+        images = images[..., 0]
+    pixels = np.round((1.0 - np.clip(images, -1, 1)) * 127.5).astype(np.uint8)
+    cols = columns or int(np.ceil(np.sqrt(len(pixels))))
+    canvas = tile(pixels, cols, gap, 160, (gap,) * 4)
+    return np.kron(canvas, np.ones((scale, scale), np.uint8))
+
+
 def png_data_uri(image: Image.Image) -> str:
     """``image`` as a lightly compressed PNG data URI: pages swap an image's source in place."""
     buf = io.BytesIO()

@@ -78,6 +78,10 @@ def read_meta(path: Path | str) -> dict:
     return json.loads((path / "config.json").read_text())
 
 
+def is_conditional_run(path: Path | str) -> bool:
+    return bool(read_meta(path)["config"].get("conditional", False))
+
+
 def run_owner(path: Path | str) -> str:
     """The owner tag saved with a run ("" when it has none: saved by the CLI or a notebook)."""
     try:
@@ -180,12 +184,10 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
 def load_run(path: Path | str, designs: np.ndarray | None = None) -> Trainer:
     """A Trainer that continues exactly where the saved run stopped (``designs``: the data it trained on;
     a conditional run's are the shipped training split)."""
-    from mechgan.conditional import make_trainer  # which imports this module
-
     path = Path(path)
     meta = read_meta(path)
     config = TrainConfig.from_dict(meta["config"])
-    trainer = make_trainer(config, None if config.conditional else designs)
+    trainer = Trainer(config, None if config.conditional else designs)
     try:
         state = {key: _read_arrays(path / f"{key}.npz") for key in ARRAY_FILES}
         state["progress"] = meta["progress"]

@@ -1,15 +1,22 @@
 """A cantilever's specification (load row, angle, volume) as a conditional model reads it; no TensorFlow here,
-so a command can refuse a nonsense case at once."""
+so a command can refuse a nonsense case at once.
+
+The shipped designs are split once, by a seed: 10 % are held out as the test
+cases no model trains on.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from mechgan.data import SIZE
+from mechgan import data
 from mechgan.dataset_builder import FAMILY
 
 CONDITION_DIM = 3
+TEST_FRACTION, SPLIT_SEED = 0.10, 0
 # The cases a conditional run's fixed samples show (row, angle, volume): four noises each, a row of the Lab's grid.
 FIXED_CASES = ((15, -30.0, 0.35), (25, 0.0, 0.40), (35, 30.0, 0.45), (20, 15.0, 0.50))
 
@@ -25,6 +32,45 @@ def encode_condition(row, angle_deg, volfrac) -> np.ndarray:
     return np.atleast_2d(c).astype(np.float32)
 
 
+def dataset_conditions(ds: data.DesignSet) -> np.ndarray:
+    """The condition of every design of a dataset (its target volume, not the one reached)."""
+    return encode_condition(ds.load_row, ds.load_angle_deg, ds.volfrac_target)
+
+
+def split(n: int, seed: int = SPLIT_SEED, test_fraction: float = TEST_FRACTION) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (train, test) indices of ``n`` designs; the same for a seed on every machine."""
+    order = np.random.default_rng([seed, n]).permutation(n)
+    cut = int(round(test_fraction * n))
+    return np.sort(order[cut:]), np.sort(order[:cut])
+
+
+@dataclass(frozen=True)
+class Split:
+    """The shipped designs cut into training and held-out test cases."""
+
+    dataset: data.DesignSet
+    train: np.ndarray
+    test: np.ndarray
+
+    @property
+    def conditions(self) -> np.ndarray:
+        return dataset_conditions(self.dataset)
+
+
+@lru_cache(maxsize=1)
+def shipped_split() -> Split:
+    """The shipped designs' split, loaded once a process (a class's runs share it; treat it as read-only)."""
+    ds = data.load_dataset(data.DATASET_PATH)
+    return Split(ds, *split(len(ds)))
+
+
+@lru_cache(maxsize=1)
+def training_cases() -> tuple[np.ndarray, np.ndarray]:
+    """The training split's designs and conditions, one copy a process."""
+    s = shipped_split()
+    return s.dataset.designs[s.train], s.conditions[s.train]
+
+
 def in_trained_ranges(row: int, angle_deg: float, volfrac: float) -> bool:
     """Whether a case lies inside the ranges the shipped designs (and model) cover."""
     return (FAMILY.row_min <= row <= FAMILY.row_max and abs(angle_deg) <= FAMILY.angle_max_deg
@@ -33,8 +79,8 @@ def in_trained_ranges(row: int, angle_deg: float, volfrac: float) -> bool:
 
 def check_case(row: float, angle_deg: float, volfrac: float) -> None:
     """Refuse what no cantilever can be: a load off the right edge, a volume outside (0, 1)."""
-    if not (float(row).is_integer() and 0 <= row <= SIZE):
-        raise ValueError(f"load row must be a whole number from 0 (top) to {SIZE} (bottom), got {row:g}")
+    if not (float(row).is_integer() and 0 <= row <= data.SIZE):
+        raise ValueError(f"load row must be a whole number from 0 (top) to {data.SIZE} (bottom), got {row:g}")
     if not np.isfinite(angle_deg):
         raise ValueError(f"angle must be a finite number of degrees, got {angle_deg}")
     if not 0 < volfrac < 1:

@@ -6,15 +6,16 @@ import numpy as np
 import pytest
 
 from mechgan import conditional, dataset_builder, models, physics_metrics, runs, specification
-from mechgan.conditional import ConditionalTrainer, encode_condition, make_trainer
+from mechgan.conditional import ConditionalTrainer, encode_condition
 from mechgan.config import TrainConfig
-from mechgan.training import Trainer
+from mechgan.errors import Refusal
+from mechgan.training import Trainer, train_step
 
 SMALL = TrainConfig(nf=4, latent_dim=8, batch_size=8, seed=3)
 
 
 def _data(n: int = 64):
-    s = conditional.shipped_split()
+    s = specification.shipped_split()
     idx = s.train[:n]
     return s.dataset.designs[idx], s.conditions[idx]
 
@@ -28,15 +29,15 @@ def trained():
 
 
 def test_split_is_seeded_disjoint_and_ten_percent():
-    train, test = conditional.split(5000)
+    train, test = specification.split(5000)
     assert len(test) == 500 and len(train) == 4500
     assert np.intersect1d(train, test).size == 0 and np.union1d(train, test).size == 5000
-    assert np.array_equal(test, conditional.split(5000)[1])
-    assert not np.array_equal(test, conditional.split(5000, seed=1)[1])
+    assert np.array_equal(test, specification.split(5000)[1])
+    assert not np.array_equal(test, specification.split(5000, seed=1)[1])
 
 
 def test_conditions_of_the_shipped_family_span_minus_one_to_one():
-    c = conditional.shipped_split().conditions
+    c = specification.shipped_split().conditions
     assert c.shape == (5000, 3) and c.dtype == np.float32
     assert np.allclose(c.min(axis=0), -1, atol=0.01) and np.allclose(c.max(axis=0), 1, atol=0.01)
     assert np.allclose(encode_condition(25, 0.0, 0.40), 0)
@@ -109,26 +110,37 @@ def test_a_trainer_needs_a_condition_per_design():
 def test_saved_run_resumes_exactly(trained, tmp_path, monkeypatch):
     designs, conditions = _data()
     path = runs.save_run(trained, "c", tmp_path)
-    assert conditional.is_conditional_run(path) and not conditional.is_conditional_run(
+    assert runs.is_conditional_run(path) and not runs.is_conditional_run(
         runs.save_run(Trainer(SMALL, designs), "plain", tmp_path))
     # load_run rebuilds a conditional run on the shipped training split: here, the fixture's part of it
-    monkeypatch.setattr(conditional, "training_cases", lambda: (designs, conditions))
+    monkeypatch.setattr(specification, "training_cases", lambda: (designs, conditions))
     loaded = runs.load_run(path)
-    assert isinstance(loaded, ConditionalTrainer) and loaded.config == trained.config
+    assert loaded.condition_dim == 3 and loaded.config == trained.config
     assert loaded.iteration == trained.iteration
     assert np.array_equal(loaded.fixed_samples(), trained.fixed_samples())
 
 
-def test_a_config_says_which_trainer_it_needs():
+def test_a_config_says_whether_a_run_is_conditional():
     designs, conditions = _data(16)
-    assert type(make_trainer(SMALL, designs)) is Trainer
-    run = make_trainer(SMALL.with_changes(conditional=True), designs, conditions)
-    assert isinstance(run, ConditionalTrainer) and run.config.conditional
+    assert Trainer(SMALL, designs).condition_dim == 0
+    run = Trainer(SMALL.with_changes(conditional=True), designs, conditions)
+    assert run.condition_dim == 3 and run.fixed_noise.shape == (16, SMALL.latent_dim + 3)
     assert ConditionalTrainer(SMALL, designs, conditions).config.conditional  # the notebook's way says so too
-    with pytest.raises(ValueError, match="shipped designs only"):  # a student's upload has no load cases
-        make_trainer(SMALL.with_changes(conditional=True), designs)
-    with pytest.raises(ValueError, match="make_trainer"):
+    with pytest.raises(Refusal, match="shipped designs only") as refused:  # a student's upload has no load cases
         Trainer(SMALL.with_changes(conditional=True), designs)
+    assert refused.value.code == "conditional_needs_cases"
+    with pytest.raises(ValueError, match="conditional run only"):
+        Trainer(SMALL, designs, conditions)
+
+
+def test_train_step_takes_a_batch_with_its_conditions():
+    designs, conditions = _data(16)
+    run = ConditionalTrainer(SMALL, designs, conditions)
+    rec = train_step(run, designs[:8], conditions[:8])
+    assert rec["iteration"] == 1 and np.isfinite([rec["loss_d"], rec["loss_g"]]).all()
+    with pytest.raises(ValueError, match="3 condition values an image, got none"):
+        train_step(run, designs[:8])
+    assert run.iteration == 1
 
 
 def test_d_scores_a_conditional_sample_for_its_own_case(trained):
@@ -159,7 +171,7 @@ def test_live_physics_measures_held_out_cases(trained):
 
 
 def test_generator_file_round_trip(trained, tmp_path):
-    g = trained.generator()
+    g = conditional.ConditionalGenerator.of(trained)
     loaded = conditional.load_generator(g.save(tmp_path / "g.npz"))
     assert loaded.meta["iterations"] == 4
     assert np.array_equal(g.design(20, 10.0, 0.4, n=3, seed=5), loaded.design(20, 10.0, 0.4, n=3, seed=5))

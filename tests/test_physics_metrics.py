@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mechgan import conditional, physics_metrics as pm
+from mechgan import physics_metrics as pm, specification
 
 
 @pytest.fixture(scope="module")
 def cases():
-    s = conditional.shipped_split()
+    s = specification.shipped_split()
     return pm.Cases.of(s.dataset, s.test[:12])
 
 

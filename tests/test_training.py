@@ -5,10 +5,9 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import tensorflow as tf
 from PIL import Image
 
-from mechgan import data, training
+from mechgan import palette, training, updates
 from mechgan.config import LOSSES, OPTIMIZERS, TrainConfig
 from mechgan.training import Trainer, generate_and_save, train, train_step
 
@@ -79,7 +78,7 @@ def test_k_d_and_k_g_count_updates(designs):
 def test_live_learning_rate_change_applies_at_the_next_step(designs):
     t = Trainer(SMALL, designs)
     t.step_d()  # compile once
-    compiled = dict(t._compiled)
+    compiled = dict(t._updates.compiled)
     t.update(lr_d=1e-9)
     d0 = _trainable(t._wd)
     t.step_d()
@@ -89,18 +88,18 @@ def test_live_learning_rate_change_applies_at_the_next_step(designs):
     t.step_d()
     large = max(np.abs(v - d1[k]).max() for k, v in _trainable(t._wd).items())
     assert tiny < 1e-7 < 1e-3 < large
-    assert t.config.lr_d == 1e-2 and t._compiled == compiled  # nothing rebuilt
+    assert t.config.lr_d == 1e-2 and t._updates.compiled == compiled  # nothing rebuilt
 
 
 def test_speck_penalty_is_part_of_g_loss_and_changes_live(designs):
     plain, specked = (Trainer(SMALL.with_changes(speck_weight=0.0), designs) for _ in range(2))
     specked.step_g()  # compile once
     plain.step_g()
-    compiled = dict(specked._compiled)
+    compiled = dict(specked._updates.compiled)
     specked.update(speck_weight=100.0)
     g_plain, g_specked = plain.step_g()["loss_g"], specked.step_g()["loss_g"]
     assert g_specked > g_plain + 0.01  # an untrained G draws specks everywhere: they now cost
-    assert specked._compiled == compiled  # nothing rebuilt
+    assert specked._updates.compiled == compiled  # nothing rebuilt
 
 
 def test_only_live_fields_change_during_a_run(trainer):
@@ -123,6 +122,15 @@ def test_nan_guard_stops_without_raising_and_keeps_weights(designs):
     assert t.step()["iteration"] == t.iteration == 1  # stays stopped, no exception
 
 
+@pytest.mark.usefixtures("eager")
+def test_run_stops_at_its_count_or_its_deadline(designs):
+    t = Trainer(SMALL, designs)
+    assert len(t.run(2, minutes=60)) == 2 and t.iteration == 2  # the count ends first
+    assert t.run(minutes=0) == [] and t.iteration == 2  # a deadline already past
+    with pytest.raises(ValueError, match="iterations or of minutes"):
+        t.run()
+
+
 def test_same_seed_and_config_give_the_same_first_losses(designs):
     runs = [Trainer(SMALL, designs).run(3) for _ in range(2)]
     for key in ("loss_d", "loss_g", "d_real", "d_fake"):
@@ -134,16 +142,23 @@ def test_tracing_ahead_changes_nothing_and_is_not_repeated(designs, architecture
     config = replace(SMALL, architecture=architecture)
     plain, traced = Trainer(config, designs), Trainer(config, designs)
     traced.trace()
-    compiled, traces = dict(traced._compiled), _tracing_counts(traced)
+    compiled, traces = dict(traced._updates.compiled), _tracing_counts(traced)
     assert traced.iteration == 0 and len(traced.history) == 0
     first, expected = traced.step(), plain.step()
     for key in ("loss_d", "loss_g", "d_real", "d_fake"):  # no RNG state or weight moved
         assert first[key] == pytest.approx(expected[key], rel=1e-5)
-    assert len(compiled) == 2 and traced._compiled == compiled and _tracing_counts(traced) == traces
+    assert len(compiled) == 2 and traced._updates.compiled == compiled and _tracing_counts(traced) == traces
+
+
+def _shared(trainer, side):
+    """The compiled update of ``trainer``'s structure, loss and optimizer for ``side``, shared by all its runs."""
+    c = trainer.config
+    return updates._shared_updates.get(side, trainer._wg.structure, trainer._wd.structure, c.loss,
+                                       getattr(c, f"optimizer_{side}"))
 
 
 def _tracing_counts(trainer):
-    return [trainer._fn(side).experimental_get_tracing_count() for side in "dg"]
+    return [_shared(trainer, side).experimental_get_tracing_count() for side in "dg"]
 
 
 def test_runs_of_one_structure_share_their_compiled_updates_but_not_their_state(designs):
@@ -155,7 +170,7 @@ def test_runs_of_one_structure_share_their_compiled_updates_but_not_their_state(
     for _ in range(2):
         b.step()
         a.step()
-    assert b._compiled == a._compiled  # the same concrete functions, traced once
+    assert b._updates.compiled == a._updates.compiled  # the same concrete functions, traced once
     assert _tracing_counts(a) == _tracing_counts(b) == traces
     for key in ("loss_d", "loss_g", "d_real", "d_fake"):  # b's steps in between changed nothing of a's
         np.testing.assert_allclose([r[key] for r in a.history], [r[key] for r in alone], rtol=1e-5)
@@ -165,7 +180,7 @@ def test_runs_of_one_structure_share_their_compiled_updates_but_not_their_state(
 def test_a_shared_update_lives_while_a_run_holds_it_then_gives_way(designs):
     first = Trainer(SMALL.with_changes(nf=6), designs)
     first.step_d()
-    update = weakref.ref(first._fn("d"))
+    update = weakref.ref(_shared(first, "d"))
     for nf in (7, 9):  # later structures take the cache's places
         Trainer(SMALL.with_changes(nf=nf), designs).step_d()
     gc.collect()
@@ -179,9 +194,9 @@ def test_only_what_shapes_the_graph_gets_a_compiled_update_of_its_own(designs):
     base = Trainer(SMALL, designs)
     for changes in ({"optimizer_d": "sgd"}, {"nf": 5}, {"latent_dim": 9}, {"architecture": "tutorial"},
                     {"loss": "hinge"}):
-        assert Trainer(SMALL.with_changes(**changes), designs)._fn("d") is not base._fn("d"), changes
+        assert _shared(Trainer(SMALL.with_changes(**changes), designs), "d") is not _shared(base, "d"), changes
     live = Trainer(SMALL.with_changes(seed=3, lr_d=0.1, beta1=0.9, label_smoothing=0.2, optimizer_g="sgd"), designs)
-    assert live._fn("d") is base._fn("d") and live._fn("g") is not base._fn("g")
+    assert _shared(live, "d") is _shared(base, "d") and _shared(live, "g") is not _shared(base, "g")
 
 
 @pytest.mark.usefixtures("eager")
@@ -259,7 +274,7 @@ def test_lab_functions_from_a_notebook(designs, tmp_path):
 
 def test_image_grid_draws_solid_black_on_white():
     images = np.stack([np.ones((50, 50)), -np.ones((50, 50))]).astype(np.float32)
-    grid = training.image_grid(images, columns=2, scale=1, gap=0)
+    grid = palette.image_grid(images, columns=2, scale=1, gap=0)
     assert grid[:, :50].max() == 0 and grid[:, 50:].min() == 255
 
 
