@@ -36,6 +36,7 @@ from load_test import MAX_SECONDS, MAX_STUDENTS, Server, StudentResult, free_por
 
 REPO = Path(__file__).resolve().parents[1]
 TRAINED_WITHIN_S = 60.0
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 IDLE_S = 12.0  # MECHGAN_IDLE_PAUSE_S / _FREE_S: the warm-up tabs' runs pause before the class comes in
 
 
@@ -51,12 +52,11 @@ def balancer_config(ports: list[int]) -> str:
 
 def start_balancer(ports: list[int], folder: Path, log) -> tuple[subprocess.Popen, int]:
     """HAProxy on a free loopback port in front of the replicas on ``ports``; (process, port)."""
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
     (folder / "haproxy.cfg").write_text(balancer_config(ports))
     port = free_port()
     env = {**os.environ, "MECHGAN_HTTP_PORT": str(port), "MECHGAN_COOKIE_KEY": "loopback",
            "MECHGAN_LAB_HOST": "127.0.0.1", "MECHGAN_LAB_PORT": "0"}
-    proc = subprocess.Popen([haproxy, "-db", "-f", str(folder / "haproxy.cfg")], env=env, stdout=log,
+    proc = subprocess.Popen([HAPROXY, "-db", "-f", str(folder / "haproxy.cfg")], env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     return proc, port
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="seconds each student keeps Play on")
     parser.add_argument("--replicas", type=int, default=3, help="replicas compared with one")
     args = parser.parse_args(argv)
-    if not shutil.which("haproxy") and not Path("/usr/sbin/haproxy").exists():
+    if not Path(HAPROXY).exists():
         parser.error("haproxy missing (apt-get install haproxy)")
     students, seconds = max(1, min(args.students, MAX_STUDENTS)), max(1.0, min(args.seconds, MAX_SECONDS))
     cores = sorted(os.sched_getaffinity(0))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import sys
 import time
@@ -32,7 +31,7 @@ from conftest import ROOT, free_port, start_server, stop_server, wait_healthy
 from pages import Student, button, open_page, shoot, wait_for
 
 sys.path.insert(0, str(ROOT / "bench"))
-from replicas_bench import start_balancer  # noqa: E402  (the load test's balancer too)
+from replicas_bench import HAPROXY, start_balancer  # noqa: E402  (the load test's balancer too)
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -52,8 +51,7 @@ MEDIA = """() => Promise.all([...document.querySelectorAll('link[href*="/media/"
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not Path(haproxy).exists():
+    if not Path(HAPROXY).exists():
         pytest.fail("haproxy missing: apt-get install haproxy (the README's test command does)")
     folder = tmp_path_factory.mktemp("replicas")
     runs_dir = folder / "runs"
