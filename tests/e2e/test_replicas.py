@@ -3,8 +3,8 @@
 Debian's haproxy runs deploy/haproxy.cfg with its servers line written for
 three `streamlit run` processes on one runs folder.  Students in separate
 browser contexts each stay on one replica (HAProxy's response header and the
-process id the page's address carries agree), their plain HTTP requests too (an
-upload, the Lab's images); the teacher's class view lists the runs of all three
+process id the page's address carries agree), their plain HTTP requests too (a
+media file, an upload; the Design page's pictures draw); the teacher's class view lists the runs of all three
 and refuses a wrong token; two students on two replicas who save one name at
 once get one run, the winner's, and the other is asked (tests/test_runs.py forces
 that race between processes); a replica killed with SIGKILL leaves the others
