@@ -81,11 +81,20 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: a replica pinned to its share (taskset, a container's cpuset)
+    counts its own, not the host's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity outside Linux
+        return os.cpu_count() or 1
+
+
 def bound_tf_threads(max_running: int) -> None:
     """Split the cores between the runs that train at once (only possible before TF starts)."""
     import tensorflow as tf
 
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     try:
         tf.config.threading.set_intra_op_parallelism_threads(max(1, cores // max_running))
         tf.config.threading.set_inter_op_parallelism_threads(max(1, min(2, cores // max_running)))
@@ -98,8 +107,7 @@ class Registry:
 
     def __init__(self, views: ViewMaker | None = None, max_running: int | None = None,
                  settings: WorkerSettings | None = None) -> None:
-        cores = os.cpu_count() or 1
-        self.max_running = int(max_running or env_number("MECHGAN_MAX_TRAINING", cores))
+        self.max_running = int(max_running or env_number("MECHGAN_MAX_TRAINING", usable_cores()))
         self.scheduler = Scheduler(self.max_running, env_number("MECHGAN_SLICE_S", 20.0))
         self.settings = settings or WorkerSettings(
             idle_pause_s=max(MIN_IDLE_S, env_number("MECHGAN_IDLE_PAUSE_S", 60.0)),

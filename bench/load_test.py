@@ -58,12 +58,14 @@ class Tab:
         self.metrics: dict[str, str] = {}  # label -> value shown
         self.texts: list[str] = []
         self.errors: list[str] = []
+        self.replica = ""  # the server that answered, where a balancer names it (X-Mechgan-Replica)
 
     async def open(self) -> float:
         """Connect and run the page once, as a new tab does; seconds until it is drawn."""
         start = time.perf_counter()
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=2**27,
                                            open_timeout=30, ping_interval=None)
+        self.replica = self.ws.response.headers.get("X-Mechgan-Replica", "")
         await self.rerun()
         return time.perf_counter() - start
 
@@ -182,6 +184,7 @@ class StudentResult:
     queued: bool = False  # saw "waiting, position k" at least once
     compiling: bool = False  # saw "compiling the step…" (the first Play) at least once
     saved: bool = False  # the Save box said "saved" (when the student was asked to save)
+    replica: str = ""  # the replica a balancer sent the tab to
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -205,6 +208,7 @@ async def student(port: int, seconds: float, result: StudentResult, save_as: str
     tab = Tab(port)
     try:
         result.load_s = await tab.open()
+        result.replica = tab.replica
         result.play_s = await tab.click_when_enabled("btn_play")
         played = time.perf_counter()
         result.first_iteration = tab.iteration() or 0
@@ -271,10 +275,11 @@ def health_latency(port: int) -> float:
 class Server:
     """``streamlit run app/main.py`` on a free loopback port, in its own process group."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, prefix: tuple[str, ...] = ()) -> None:
+        """``prefix``: what the command runs under (``taskset -c 0``)."""
         self.port = free_port()
         self.log = log_path.open("w")
-        cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.address", "127.0.0.1",
+        cmd = [*prefix, sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.address", "127.0.0.1",
                "--server.port", str(self.port), "--server.headless", "true"]
         self.proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **env}, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)

@@ -94,8 +94,8 @@ def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int 
     levels = np.round(np.clip((np.asarray(samples, dtype=float) + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
     if floating is not None:
         levels[np.asarray(floating, bool).reshape(levels.shape)] += _FLOATING  # the same grey, in orange's shades
-    # a band above each tile holds its score; PNG_LEVELS is the gap's colour
-    canvas = tile(levels.astype(np.uint8), cols, pad, PNG_LEVELS, (pad, 0, 0, 0))
+    # a band above each tile holds its score, if any (a thumbnail has none); PNG_LEVELS is the gap's colour
+    canvas = tile(levels.astype(np.uint8), cols, pad, PNG_LEVELS, (0 if scores is None else pad, 0, 0, 0))
     image = Image.fromarray(canvas.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1), "P")
     image.putpalette(_PALETTE)
     if scores is not None:

@@ -80,8 +80,10 @@ def test_sample_png_draws_floating_material_in_orange_and_scores_the_page_s_way(
     plain, marked = rgb(tf_fig.sample_png(samples, cols=2)), rgb(tf_fig.sample_png(samples, cols=2, floating=floating))
     changed = np.argwhere((plain != marked).any(axis=2)) // tf_fig.PNG_SCALE
     gap = tf_fig.GAP_PX
-    assert {tuple(p) for p in changed} == {(gap + r, c) for r in range(40, 43) for c in range(40, 43)}
-    r, g, b = marked[(gap + 41) * tf_fig.PNG_SCALE, 41 * tf_fig.PNG_SCALE]
+    # without scores, no band for them above the tiles (a thumbnail's); with scores, one of ``gap`` pixels
+    assert plain.shape[0] == 50 * tf_fig.PNG_SCALE
+    assert {tuple(p) for p in changed} == {(r, c) for r in range(40, 43) for c in range(40, 43)}
+    r, g, b = marked[41 * tf_fig.PNG_SCALE, 41 * tf_fig.PNG_SCALE]
     assert r > g > b  # orange, where the bar stays grey
     scores = np.array([0.25, 0.75])
     dot, comma = (rgb(tf_fig.sample_png(samples, scores, cols=2, decimal=m)) for m in ".,")

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import errno
 import math
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -210,3 +214,13 @@ def test_the_warm_up_hides_the_long_lived_objects_from_the_collector(registry, v
     assert not any(o is views or o is tensorflow for o in seen)  # the shared data, TensorFlow's modules
     fresh = ViewMaker.__new__(ViewMaker)  # made after the warm-up: the collector sees it
     assert any(o is fresh for o in gc.get_objects())
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
+def test_a_replica_pinned_to_one_core_counts_one_core():
+    """Its training slots and TensorFlow threads come from the cores it may run on (taskset, a cpuset)."""
+    code = "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); " \
+           "from app.registry import usable_cores; print(usable_cores())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.split() == ["1"]
