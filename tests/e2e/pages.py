@@ -9,6 +9,11 @@ from playwright.sync_api import Error as PlaywrightError
 from app.i18n import TEXTS, text
 
 
+# how long a page may take to answer a click: a wait, not a measure; under a loaded CI machine (three servers,
+# two suites) a save answered in 30 s on one run and not on another
+ANSWER_MS = 90_000
+
+
 def metric(page, label: str) -> str:
     """The value of the metric ``label``, or "" while the page does not show it."""
     box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
@@ -113,7 +118,7 @@ class Student:
         self.sidebar().get_by_text(lang.upper(), exact=True).first.click()
         self.lang = lang
         self.page.get_by_text(self.t("hyperparameters") if self.on_lab() else self.t("language"),
-                              exact=True).first.wait_for(timeout=30_000)
+                              exact=True).first.wait_for(timeout=ANSWER_MS)
 
     def on_lab(self) -> bool:
         return self.page.get_by_role("button", name=self.t("reset"), exact=True).count() > 0

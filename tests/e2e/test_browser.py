@@ -8,7 +8,7 @@ import pytest
 
 from app.i18n import text
 
-from pages import button, iteration, metric, no_exception, open_page, play_out, shoot, wait_for
+from pages import ANSWER_MS, button, iteration, metric, no_exception, open_page, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -92,7 +92,7 @@ def scenario(page, server, screenshots) -> None:
     page.get_by_role("radio", name="Step by step").or_(
         page.get_by_role("button", name="Step by step", exact=True)).first.click()
     button(page, text("slowmo_button", "en")).click()
-    page.get_by_text("6 · The designs after the update").wait_for(timeout=30_000)
+    page.get_by_text("6 · The designs after the update").wait_for(timeout=ANSWER_MS)
     no_exception(page)
     shoot(page, screenshots, "lab-step-by-step-en")
 
@@ -101,7 +101,7 @@ def scenario(page, server, screenshots) -> None:
     name.fill("e2e-run")
     name.press("Enter")
     button(page, "Save").click()
-    page.get_by_text("Saved in").wait_for(timeout=30_000)
+    page.get_by_text("Saved in").wait_for(timeout=ANSWER_MS)
 
     for title, name in (("Data", "data-en"), ("Architectures", "architectures-en"), ("Runs", "runs-en")):
         open_page(page, title)

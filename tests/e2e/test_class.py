@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 
-from pages import Student, button, open_page, play_out, shoot, wait_for
+from pages import ANSWER_MS, Student, button, open_page, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -86,7 +86,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     name.fill("classe")
     name.press("Enter")
     button(page, s.t("save")).click()
-    page.get_by_text(s.t("saved", name="classe")).wait_for(timeout=30_000)
+    page.get_by_text(s.t("saved", name="classe")).wait_for(timeout=ANSWER_MS)
     s.sees_no_error("saved")
     saved = json.loads((runs_root / "classe" / "config.json").read_text())["config"]
     assert (saved["lr_g"], saved["lr_d"], saved["speck_weight"]) == (3e-7, 2e-7, 0.0)
@@ -96,10 +96,10 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     button(page, s.t("play")).click()
     s.keeps_training("before saving again")
     button(page, s.t("save")).click()  # the same name again: asked, never replaced silently
-    page.get_by_text(s.t("run_exists", name="classe")).wait_for(timeout=30_000)
+    page.get_by_text(s.t("run_exists", name="classe")).wait_for(timeout=ANSWER_MS)
     assert (runs_root / "classe" / "history.csv").read_text() == before
     button(page, s.t("save_as", name="classe-2")).click()
-    page.get_by_text(s.t("saved", name="classe-2")).wait_for(timeout=30_000)
+    page.get_by_text(s.t("saved", name="classe-2")).wait_for(timeout=ANSWER_MS)
     assert (runs_root / "classe-2" / "config.json").is_file()
     button(page, s.t("pause")).click()
     s.sees_no_error("saved twice")

@@ -7,7 +7,7 @@ import pytest
 
 from mechgan.specification import FIXED_CASES
 
-from pages import Student, button, play_out, shoot, wait_for
+from pages import ANSWER_MS, Student, button, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -31,7 +31,7 @@ def conditional_lesson(page, screenshots, server: str, runs_root) -> None:
     wait_for(lambda: s.status() == s.t("state_paused"), 300, "the run to be built")
     switch(s).click()
     wait_for(lambda: is_on(s), 30, "the switch to be on")
-    page.get_by_text(s.t("needs_reset", fields=s.t("ctl_conditional"))[:40]).first.wait_for(timeout=30_000)
+    page.get_by_text(s.t("needs_reset", fields=s.t("ctl_conditional"))[:40]).first.wait_for(timeout=ANSWER_MS)
     button(page, s.t("reset")).click()
     # built: the untrained G's samples, a row a load case, each labelled with it (the old run was paused at
     # iteration 0 too, so the status alone cannot tell; a Play pressed before the rebuild was lost in CI)
@@ -46,7 +46,7 @@ def conditional_lesson(page, screenshots, server: str, runs_root) -> None:
     s.switch_language("en")  # mid-run: the run, its switch and its labelled rows stay
     s.keeps_training("after the switch to English")
     assert is_on(s)
-    page.get_by_text(f"Load at row {FIXED_CASES[0][0]}", exact=True).first.wait_for(timeout=30_000)
+    page.get_by_text(f"Load at row {FIXED_CASES[0][0]}", exact=True).first.wait_for(timeout=ANSWER_MS)
     s.sees_no_error("conditional, in English")
     s.switch_language("fr")
     s.shows_settings({"nf": "8", "lr_g": "5e-4", "recon_weight": "30"})  # every control kept its value

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 
-from pages import Student, button, metric, no_exception, play_out, shoot, wait_for
+from pages import ANSWER_MS, Student, button, metric, no_exception, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -35,7 +35,7 @@ def _reads(page, server, screenshots, runs_root) -> None:
     wait_for(lambda: s.iteration() == 1, 60, "a step")
 
     button(page, s.t("step_d")).click()  # the iteration stays: the page says what the step did
-    page.get_by_text(s.t("stepped_d")).wait_for(timeout=30_000)
+    page.get_by_text(s.t("stepped_d")).wait_for(timeout=ANSWER_MS)
     assert s.iteration() == 1
     assert _delta(page, s.t("loss_g")) == s.t("loss_unchanged") and _delta(page, s.t("loss_d")) == s.t("loss_updated")
     assert metric(page, s.t("loss_g")) != "—"
