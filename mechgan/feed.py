@@ -66,6 +66,10 @@ class Feed:
         """G's training input: fresh z, followed by ``conditions`` (a batch's) in a conditional run."""
         return _joined(self._rng.standard_normal((n, self._latent_dim), dtype=np.float32), conditions)
 
+    def conditions_of(self, noise: np.ndarray) -> np.ndarray | None:
+        """The conditions G's input ``noise`` draws for: its last values in a conditional run, else None."""
+        return np.asarray(noise, np.float32)[:, self._latent_dim:] if self.condition_dim else None
+
     def update_seed(self) -> np.ndarray:
         """The seed of one update's random draws (instance noise, dropout, penalty points)."""
         return self._rng.integers(2**62, size=2)

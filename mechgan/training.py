@@ -306,12 +306,13 @@ class Trainer:
             return tf.sigmoid(models.discriminator(x, self._wd, training=False))[:, 0].numpy()
 
     def generator_gradients(self, noise: np.ndarray) -> np.ndarray:
-        """-dL_G/dx at x = G(noise), per sample (n, 50, 50): where G pushes each of its samples."""
+        """-dL_G/dx at x = G(noise), per sample (n, 50, 50): where G pushes each (D reads its condition, if any)."""
         with self._lock:
             x = models.resize(models.generator(noise, self._sampler(), training=False), models.SIZE)
             with tf.GradientTape() as tape:
                 tape.watch(x)
-                out = models.discriminator(models.resize(x, self._native), self._wd, training=False)
+                fakes = models.with_condition(models.resize(x, self._native), self._feed.conditions_of(noise))
+                out = models.discriminator(fakes, self._wd, training=False)
                 value = losses.generator_loss(self._config.loss, out) * len(noise)
             return -tape.gradient(value, x).numpy()[..., 0]
 

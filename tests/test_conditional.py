@@ -107,6 +107,14 @@ def test_a_trainer_needs_a_condition_per_design():
         ConditionalTrainer(SMALL, designs, conditions[:8])
 
 
+def test_g_gradients_push_each_sample_towards_real_for_its_own_condition(trained):
+    noise = trained.fixed_noise[::4]  # one sample of each fixed load case
+    conditions, samples = noise[:, -trained.condition_dim:], trained.generate(noise)
+    grads = trained.generator_gradients(noise)
+    step = 0.05 * grads / np.linalg.norm(grads.reshape(len(grads), -1), axis=1)[:, None, None]
+    assert (trained.d_scores(samples + step, conditions) > trained.d_scores(samples, conditions)).all()
+
+
 def test_saved_run_resumes_exactly(trained, tmp_path, monkeypatch):
     designs, conditions = _data()
     path = runs.save_run(trained, "c", tmp_path)
