@@ -32,8 +32,20 @@ NATIVE_SIZE = {"nf": SIZE, "tutorial": 28}
 
 # ------------------------------------------------------------------- layers
 
+class _Linear:
+    """A linear map of a "kernel", then one "bias" per output channel when ``bias``: Dense and the convolutions."""
+
+    def params(self, shape):
+        p = {"kernel": self.kernel_shape(shape)}
+        return p | ({"bias": (self.out_shape(shape)[-1],)} if self.bias else {})
+
+    def __call__(self, x, w, training, rng):
+        y = self.linear(x, w, training)
+        return y + w[f"{self.name}/bias"] if self.bias else y
+
+
 @dataclass(frozen=True)
-class Dense:
+class Dense(_Linear):
     name: str
     units: int
     bias: bool = True
@@ -41,68 +53,63 @@ class Dense:
     def out_shape(self, shape):
         return (self.units,)
 
-    def params(self, shape):
-        p = {"kernel": (shape[-1], self.units)}
-        return p | ({"bias": (self.units,)} if self.bias else {})
+    def kernel_shape(self, shape):
+        return (shape[-1], self.units)
 
-    def __call__(self, x, w, training, rng):
-        y = x @ w[f"{self.name}/kernel"]
-        return y + w[f"{self.name}/bias"] if self.bias else y
+    def linear(self, x, w, training):
+        return x @ w[f"{self.name}/kernel"]
 
 
 @dataclass(frozen=True)
-class Conv:
-    """Conv2D, 'same' padding; ``spectral`` divides the kernel by its largest singular value."""
+class _Convolution(_Linear):
+    """A square ``kernel``, 'same' padding."""
 
     name: str
     filters: int
     kernel: int
     stride: int = 1
     bias: bool = True
+
+
+@dataclass(frozen=True)
+class Conv(_Convolution):
+    """Conv2D; ``spectral`` divides the kernel by its largest singular value."""
+
     spectral: bool = False
 
     def out_shape(self, shape):
         h, w, _ = shape
         return (math.ceil(h / self.stride), math.ceil(w / self.stride), self.filters)
 
-    def params(self, shape):
-        p = {"kernel": (self.kernel, self.kernel, shape[-1], self.filters)}
-        return p | ({"bias": (self.filters,)} if self.bias else {})
+    def kernel_shape(self, shape):
+        return (self.kernel, self.kernel, shape[-1], self.filters)
 
     def state(self, shape):
         return {"sn_u": (1, self.filters)} if self.spectral else {}
 
-    def __call__(self, x, w, training, rng):
+    def linear(self, x, w, training):
         k = w[f"{self.name}/kernel"]
         if self.spectral:
             k = _spectral_normalize(k, w[f"{self.name}/sn_u"], training)
-        y = tf.nn.conv2d(x, k, self.stride, "SAME")
-        return y + w[f"{self.name}/bias"] if self.bias else y
+        return tf.nn.conv2d(x, k, self.stride, "SAME")
 
 
 @dataclass(frozen=True)
-class ConvTranspose:
-    """Conv2DTranspose, 'same' padding (the tutorial's upsampling)."""
+class ConvTranspose(_Convolution):
+    """Conv2DTranspose (the tutorial's upsampling), without bias unless asked."""
 
-    name: str
-    filters: int
-    kernel: int
-    stride: int = 1
     bias: bool = False
 
     def out_shape(self, shape):
-        h, w, _ = shape
-        return (h * self.stride, w * self.stride, self.filters)
+        return (shape[0] * self.stride, shape[1] * self.stride, self.filters)
 
-    def params(self, shape):
-        p = {"kernel": (self.kernel, self.kernel, self.filters, shape[-1])}
-        return p | ({"bias": (self.filters,)} if self.bias else {})
+    def kernel_shape(self, shape):
+        return (self.kernel, self.kernel, self.filters, shape[-1])
 
-    def __call__(self, x, w, training, rng):
+    def linear(self, x, w, training):
         h, wd, _ = self.out_shape(x.shape[1:])
         out = tf.stack([tf.shape(x)[0], h, wd, self.filters])
-        y = tf.nn.conv2d_transpose(x, w[f"{self.name}/kernel"], out, self.stride, "SAME")
-        return y + w[f"{self.name}/bias"] if self.bias else y
+        return tf.nn.conv2d_transpose(x, w[f"{self.name}/kernel"], out, self.stride, "SAME")
 
 
 @dataclass(frozen=True)
