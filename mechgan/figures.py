@@ -1,22 +1,27 @@
 """Plotly figures for exploring the designs (lab question 2), shared by notebook and app.
 
-Every builder returns a ``go.Figure`` (:func:`loaded_design_png`, a PNG); nothing is shown here.  Titles and axis
-labels are parameters with English defaults so the app can translate them.
+Every builder returns a ``go.Figure`` (:func:`loaded_design_png` and :func:`designs_png`, PNGs); nothing is
+shown here.  Titles and axis labels are parameters with English defaults so the app can translate them.  One
+grid of designs (:func:`designs_grid`) serves every page that tiles designs.
 """
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 
 from mechgan.data import DesignSet, material_level
-from mechgan.palette import CLAMPED, FLOATING, GRAY, LOAD, palette, png_data_uri, ramp, rgb
+from mechgan.palette import (CLAMPED, FAKE, FLOATING, FLOATING_DARK, GAP, GRAY, INK, LOAD, REAL, WHITE, palette,
+                             png_data_uri, ramp, rgb, tile)
 
 HEAT = "Viridis"
 LOADED_PNG_SCALE = 4  # pixels per element in loaded_design_png
 LOADED_PNG_LEVELS = 64  # greys in its palette, void white to solid dark
+GRID_SCALE = 4  # pixels per design pixel in a grid's PNG
+GRID_LEVELS = 32  # greys in a grid's palette (plus the gap colour)
+GRID_GAP = 8  # design pixels between the tiles of a grid; the band above each tile holds its title
+TITLE_COLORS = (INK, REAL, FAKE)  # a tile's title: plain, or a D score calling it real or generated
 _CROSS = ndimage.generate_binary_structure(2, 1)  # a pixel's four neighbours
 
 
@@ -96,20 +101,62 @@ def loaded_design_png(design: np.ndarray, row: int, angle: float, arrow: float =
 _LOADED_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], LOADED_PNG_LEVELS), rgb(CLAMPED), rgb(LOAD), rgb(FLOATING))
 
 
-def designs_grid(designs: np.ndarray, cols: int = 8, titles: list[str] | None = None,
-                 title: str = "") -> go.Figure:
-    """Small multiples of designs (bool, or floats in [0, 1])."""
-    n = len(designs)
-    rows = int(np.ceil(n / cols))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
-                        horizontal_spacing=0.01, vertical_spacing=0.04 if titles else 0.01)
-    for i, d in enumerate(designs):
-        fig.add_trace(go.Heatmap(z=np.asarray(d, dtype=float), colorscale=GRAY, zmin=0, zmax=1,
-                                 showscale=False, hoverinfo="skip"), row=i // cols + 1, col=i % cols + 1)
-    fig.update_layout(title=title, height=max(160, 110 * rows + 40), margin=dict(l=5, r=5, t=40, b=5))
-    if titles:
-        fig.update_annotations(font_size=10)
-    return _square_axes(fig)
+def designs_grid(designs: np.ndarray, cols: int = 8, titles: list[str] | None = None, title: str = "",
+                 floating: np.ndarray | None = None, title_colors: list[str] | None = None) -> go.Figure:
+    """Small multiples of designs (bool, or floats in [0, 1]): the lab's one grid of designs (the Data page's
+    gallery, the Lab's samples, the Runs page's), drawn as one small PNG (:func:`designs_png`), not as a
+    heatmap of numbers per design."""
+    rows = -(-len(designs) // cols)
+    # drawn GRID_SCALE times larger and shrunk back (dx, dy): browsers blur an enlarged image
+    image = go.Image(source=designs_png(designs, cols, titles, floating, title_colors), dx=1 / GRID_SCALE,
+                     dy=1 / GRID_SCALE, hoverinfo="skip")
+    return go.Figure(image, dict(
+        title=title, height=80 + 95 * rows, margin=dict(l=5, r=5, t=40 if title else 5, b=5),
+        xaxis=dict(visible=False), yaxis=dict(visible=False)))
+
+
+def designs_png(designs: np.ndarray, cols: int = 8, titles: list[str] | None = None,
+                floating: np.ndarray | None = None, title_colors: list[str] | None = None) -> str:
+    """The tiles of :func:`designs_grid` as a PNG data URI, void white to solid dark, each under its title
+    when ``titles`` are given (written in its colour of ``title_colors``, from TITLE_COLORS; INK by default);
+    the pixels of ``floating`` (a bool mask of the designs' shape, e.g. ``metrics.floating_mask``) in shades
+    of FLOATING.
+
+    A palette image of GRID_LEVELS greys, lightly compressed: the live Lab draws one
+    for every student every few seconds (docs/decisions.md).
+    """
+    side, pad = np.shape(designs)[1], GRID_GAP
+    levels = np.round(np.clip(np.asarray(designs, dtype=float), 0, 1) * (GRID_LEVELS - 1))
+    if floating is not None:
+        levels[np.asarray(floating, bool).reshape(levels.shape)] += _FLOATING  # the same grey, in orange's shades
+    # a band above each tile holds its title, if any (a thumbnail has none); GRID_LEVELS is the gap's colour
+    canvas = tile(levels.astype(np.uint8), cols, pad, GRID_LEVELS, (0 if titles is None else pad, 0, 0, 0))
+    image = Image.fromarray(canvas.repeat(GRID_SCALE, axis=0).repeat(GRID_SCALE, axis=1), "P")
+    image.putpalette(_GRID_PALETTE)
+    if titles is not None:
+        _write_titles(image, titles, title_colors or [INK] * len(titles), cols, side + pad, pad, side)
+    return png_data_uri(image)
+
+
+def _write_titles(image: Image.Image, titles: list[str], colors: list[str], cols: int, cell: int, pad: int,
+                  side: int) -> None:
+    """Each tile's title, on white in the gap above it."""
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=GRID_SCALE * pad * 0.85)
+    for i, (text, color) in enumerate(zip(titles, colors)):
+        text = text.translate(_PLAIN_SPACES)  # the font has no glyph for French no-break spaces ("45 %")
+        r, c = divmod(i, cols)
+        at = (GRID_SCALE * (c * cell + side / 2), GRID_SCALE * (r * cell + pad / 2))
+        left, top, right, bottom = draw.textbbox(at, text, font=font, anchor="mm")
+        draw.rectangle((left - 6, top - 3, right + 6, bottom + 3), fill=_WHITE)
+        draw.text(at, text, fill=_TITLE + TITLE_COLORS.index(color), font=font, anchor="mm")
+
+
+_GRID_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], GRID_LEVELS), rgb(GAP), rgb(WHITE),
+                        *(rgb(c) for c in TITLE_COLORS),
+                        (ramp(WHITE, FLOATING, GRID_LEVELS) + ramp(WHITE, FLOATING_DARK, GRID_LEVELS)) / 2)
+_PLAIN_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
+_WHITE, _TITLE = GRID_LEVELS + 1, GRID_LEVELS + 2  # palette indices after the gap's; then TITLE_COLORS'
+_FLOATING = _TITLE + len(TITLE_COLORS)  # and the floating material's shades, from there on
 
 
 def outlines(designs: np.ndarray, title: str = "Outlines of the designs",

@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image, ImageDraw, ImageFont
 
+from mechgan import figures
 from mechgan.config import PROBABILITY_LOSSES
 from mechgan.distribution import DistributionData
-from mechgan.palette import (BACKDROP, D_COLORS, FAKE, FLOATING, FLOATING_DARK, GAP, GRAY, GUIDE, INK,
-                             METRIC_COLORS, REAL, RUN_COLORS, WHITE, palette, png_data_uri, ramp, rgb, tile)
+from mechgan.palette import BACKDROP, D_COLORS, FAKE, GUIDE, INK, METRIC_COLORS, REAL, RUN_COLORS
 
 MARGIN = dict(l=45, r=10, t=40, b=40)
-PNG_SCALE = 4  # pixels per design pixel in a sample grid's PNG
-PNG_LEVELS = 32  # greys in a sample grid's palette (plus the gap colour)
-GAP_PX = 8  # design pixels between the tiles of a sample grid; the band above each tile holds its score
 
 
 def _records(history, key: str) -> tuple[np.ndarray, np.ndarray]:
@@ -67,59 +63,26 @@ def d_score_curves(history, title: str = "Mean D score", xaxis: str = "iteration
 
 def sample_grid(samples: np.ndarray, scores: np.ndarray | None = None, cols: int = 8, title: str = "",
                 score_label: str = "D", decimal: str = ".", floating: np.ndarray | None = None) -> go.Figure:
-    """Generated designs (floats in [-1, 1]) tiled in one image, each labelled with its D score.
-
-    The tiles travel as one small PNG (:func:`sample_png`), not as a heatmap of numbers.
-    """
-    rows = int(np.ceil(len(samples) / cols))
-    # drawn PNG_SCALE times larger and shrunk back (dx, dy): browsers blur an enlarged image
-    image = go.Image(source=sample_png(samples, scores, cols, score_label, decimal, floating), dx=1 / PNG_SCALE,
-                     dy=1 / PNG_SCALE,
-                     hoverinfo="skip")
-    return go.Figure(image, dict(
-        title=title, height=80 + 95 * rows, margin=dict(l=5, r=5, t=40 if title else 5, b=5),
-        xaxis=dict(visible=False), yaxis=dict(visible=False)))
+    """Generated designs (floats in [-1, 1]) in :func:`mechgan.figures.designs_grid`, each under its D score
+    (:func:`score_titles`); ``floating`` in orange."""
+    return figures.designs_grid((np.asarray(samples, dtype=float) + 1) / 2, cols, title=title, floating=floating,
+                                **score_titles(scores, score_label, decimal))
 
 
 def sample_png(samples: np.ndarray, scores: np.ndarray | None = None, cols: int = 8, score_label: str = "D",
                decimal: str = ".", floating: np.ndarray | None = None) -> str:
-    """The tiles of :func:`sample_grid` as a PNG data URI, void white to solid dark, each under its
-    D score (green when D calls it real, purple otherwise, written with ``decimal``); the pixels of
-    ``floating`` (a bool mask of the samples' shape, e.g. ``metrics.floating_mask``) in shades of FLOATING.
-
-    A palette image of PNG_LEVELS greys, lightly compressed: the live Lab draws one
-    for every student every few seconds (docs/decisions.md).
-    """
-    side, pad = samples.shape[1], GAP_PX
-    levels = np.round(np.clip((np.asarray(samples, dtype=float) + 1) / 2, 0, 1) * (PNG_LEVELS - 1))
-    if floating is not None:
-        levels[np.asarray(floating, bool).reshape(levels.shape)] += _FLOATING  # the same grey, in orange's shades
-    # a band above each tile holds its score, if any (a thumbnail has none); PNG_LEVELS is the gap's colour
-    canvas = tile(levels.astype(np.uint8), cols, pad, PNG_LEVELS, (0 if scores is None else pad, 0, 0, 0))
-    image = Image.fromarray(canvas.repeat(PNG_SCALE, axis=0).repeat(PNG_SCALE, axis=1), "P")
-    image.putpalette(_PALETTE)
-    if scores is not None:
-        _label(image, scores, cols, side + pad, pad, side, score_label, decimal)
-    return png_data_uri(image)
+    """The tiles of :func:`sample_grid` as a PNG data URI (:func:`mechgan.figures.designs_png`)."""
+    return figures.designs_png((np.asarray(samples, dtype=float) + 1) / 2, cols, floating=floating,
+                               **score_titles(scores, score_label, decimal))
 
 
-def _label(image: Image.Image, scores: np.ndarray, cols: int, cell: int, pad: int, side: int, label: str,
-           decimal: str) -> None:
-    """Each tile's score, on white in the gap above it."""
-    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=PNG_SCALE * pad * 0.85)
-    for i, score in enumerate(scores):
-        r, c = divmod(i, cols)
-        at = (PNG_SCALE * (c * cell + side / 2), PNG_SCALE * (r * cell + pad / 2))
-        text = f"{label} {score:.2f}".replace(".", decimal)
-        left, top, right, bottom = draw.textbbox(at, text, font=font, anchor="mm")
-        draw.rectangle((left - 6, top - 3, right + 6, bottom + 3), fill=_WHITE)
-        draw.text(at, text, fill=_REAL if score >= 0.5 else _FAKE, font=font, anchor="mm")
-
-
-_PALETTE = palette(ramp(GRAY[0][1], GRAY[1][1], PNG_LEVELS), rgb(GAP), rgb(WHITE), rgb(REAL), rgb(FAKE),
-                   (ramp(WHITE, FLOATING, PNG_LEVELS) + ramp(WHITE, FLOATING_DARK, PNG_LEVELS)) / 2)
-_WHITE, _REAL, _FAKE, _FLOATING = range(PNG_LEVELS + 1, PNG_LEVELS + 5)  # palette indices after the gap; then
-# the floating material's shades, from _FLOATING on
+def score_titles(scores: np.ndarray | None, label: str = "D", decimal: str = ".") -> dict:
+    """Titles of a grid's tiles saying their D scores, written with ``decimal``: green when D calls the design
+    real, purple otherwise (none without scores, as a thumbnail's)."""
+    if scores is None:
+        return {}
+    return dict(titles=[f"{label} {s:.2f}".replace(".", decimal) for s in scores],
+                title_colors=[REAL if s >= 0.5 else FAKE for s in scores])
 
 
 def material_comparison(real_levels: np.ndarray, generated_levels: np.ndarray, title: str = "Material level",

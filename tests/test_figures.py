@@ -1,16 +1,35 @@
+import base64
+import io
+
 import numpy as np
-import plotly.graph_objects as go
+from PIL import Image
 
 from mechgan import data, figures
 
 DS = data.load_dataset()
 
 
-def test_designs_grid_has_one_image_per_design():
-    fig = figures.designs_grid(DS.designs[:10], cols=5, titles=[str(i) for i in range(10)])
-    heatmaps = [t for t in fig.data if isinstance(t, go.Heatmap)]
-    assert len(heatmaps) == 10
-    assert np.array_equal(np.asarray(heatmaps[3].z), DS.designs[3].astype(float))
+def test_designs_grid_draws_each_design_in_its_cell_under_its_title():
+    designs = DS.designs[:10]
+    fig = figures.designs_grid(designs, cols=5, titles=[f"#{i}" for i in range(10)])
+    header, encoded = fig.data[0].source.split(",", 1)
+    assert header == "data:image/png;base64" and fig.data[0].dx == 1 / figures.GRID_SCALE
+    full = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))
+    scale, gap = figures.GRID_SCALE, figures.GRID_GAP
+    cell = 50 + gap
+    rgb = full[::scale, ::scale]
+    assert rgb.shape == (2 * cell, 5 * cell - gap, 3)
+    tile = rgb[cell + gap:2 * cell, 3 * cell:3 * cell + 50]  # design 8: second row, fourth column
+    assert np.array_equal(tile.mean(axis=2) < 128, designs[8])  # solid dark, void white
+    ink = tuple(int(figures.INK[i:i + 2], 16) for i in (1, 3, 5))
+    band = full[cell * scale:(cell + gap) * scale, 3 * cell * scale:(3 * cell + 50) * scale]
+    assert ink in {tuple(c) for c in band.reshape(-1, 3)}  # its title, above it
+
+
+def test_a_french_title_s_no_break_space_is_drawn_as_a_space():
+    designs = DS.designs[:2]
+    assert figures.designs_png(designs, titles=["45\u202f%", "45\u00a0%"]) == figures.designs_png(
+        designs, titles=["45 %", "45 %"])
 
 
 def test_outlines_show_the_share_of_designs_with_an_edge_at_each_pixel():

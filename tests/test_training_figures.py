@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mechgan import distribution
+from mechgan import distribution, figures
 from mechgan import training_figures as tf_fig
 from mechgan.config import TrainConfig
 from mechgan.data import load_designs
@@ -41,11 +41,11 @@ def test_sample_grid_places_each_design_in_its_cell_with_its_score():
     fig = tf_fig.sample_grid(samples, np.array([0.1, 0.9, 0.5]), cols=2)
     header, encoded = fig.data[0].source.split(",", 1)
     assert header == "data:image/png;base64"
-    scale = tf_fig.PNG_SCALE
+    scale = figures.GRID_SCALE
     full = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB"))
     rgb = full[::scale, ::scale]
     assert fig.data[0].dx == fig.data[0].dy == 1 / scale  # drawn back at one unit per design pixel
-    gap = tf_fig.GAP_PX
+    gap = figures.GRID_GAP
     cell = 50 + gap
     assert rgb.shape == (2 * cell, 2 * cell - gap, 3)
     assert (rgb[gap:cell, cell:cell + 50] == (0x1f, 0x29, 0x37)).all()  # solid: dark
@@ -78,16 +78,16 @@ def test_sample_png_draws_floating_material_in_orange_and_scores_the_page_s_way(
         return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB")).astype(int)
 
     plain, marked = rgb(tf_fig.sample_png(samples, cols=2)), rgb(tf_fig.sample_png(samples, cols=2, floating=floating))
-    changed = np.argwhere((plain != marked).any(axis=2)) // tf_fig.PNG_SCALE
-    gap = tf_fig.GAP_PX
+    changed = np.argwhere((plain != marked).any(axis=2)) // figures.GRID_SCALE
+    gap = figures.GRID_GAP
     # without scores, no band for them above the tiles (a thumbnail's); with scores, one of ``gap`` pixels
-    assert plain.shape[0] == 50 * tf_fig.PNG_SCALE
+    assert plain.shape[0] == 50 * figures.GRID_SCALE
     assert {tuple(p) for p in changed} == {(r, c) for r in range(40, 43) for c in range(40, 43)}
-    r, g, b = marked[41 * tf_fig.PNG_SCALE, 41 * tf_fig.PNG_SCALE]
+    r, g, b = marked[41 * figures.GRID_SCALE, 41 * figures.GRID_SCALE]
     assert r > g > b  # orange, where the bar stays grey
     scores = np.array([0.25, 0.75])
     dot, comma = (rgb(tf_fig.sample_png(samples, scores, cols=2, decimal=m)) for m in ".,")
-    assert (dot != comma).any() and (dot[gap * tf_fig.PNG_SCALE:] == comma[gap * tf_fig.PNG_SCALE:]).all()
+    assert (dot != comma).any() and (dot[gap * figures.GRID_SCALE:] == comma[gap * figures.GRID_SCALE:]).all()
 
 
 def test_material_comparison_histograms_the_given_levels():
