@@ -73,11 +73,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group_model": ("Model and data", "Modèle et données"),
     "group_training": ("Training (live)", "Entraînement (en direct)"),
     "ctl_preset": ("Preset", "Préréglage"),
-    "help_preset": ("A ready-made experiment: sets several controls at once (and the speck penalty to 0, so "
+    "help_preset": ("A ready-made experiment: sets several controls at once (and the connect penalty to 0, so "
                     "only the GAN's own game is at play) and restarts the run, as its description starts from "
                     "an untrained GAN. Shows \"Custom settings\" once a control differs from every preset.",
-                    "Une expérience toute prête : règle plusieurs paramètres d'un coup (et la pénalité des îlots "
-                    "à 0, pour ne voir que le jeu du GAN) et relance l'entraînement, car sa description part "
+                    "Une expérience toute prête : règle plusieurs paramètres d'un coup (et la pénalité de "
+                    "connexion à 0, pour ne voir que le jeu du GAN) et relance l'entraînement, car sa description part "
                     "d'un GAN non entraîné. Affiche « Réglages personnalisés » dès qu'un réglage diffère de "
                     "tous les préréglages."),
     "ctl_architecture": ("Architecture", "Architecture"),
@@ -112,7 +112,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "Charge un entraînement de 3 000 itérations avec les réglages par défaut : voyez ce "
                              "que dessine un bon générateur, puis continuez à l'entraîner (ses réglages "
                              "remplissent les contrôles)."),
-    "speck_sum_range": ("specks of", "îlots de"),
+    "connect_sum_range": ("specks cut off from clamp and load in",
+                          "îlots détachés de l'encastrement et de la charge dans"),
     "share": ("Share these settings", "Partager ces réglages"),
     "share_student": ("Your settings as a link: whoever opens it starts from them.",
                       "Vos réglages sous forme de lien : qui l'ouvre part de ces réglages."),
@@ -149,11 +150,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help_k_d": ("How many times D learns in one iteration.", "Combien de fois D apprend pendant une itération."),
     "ctl_k_g": ("G updates per step (k_g)", "Mises à jour de G par pas (k_g)"),
     "help_k_g": ("How many times G learns in one iteration.", "Combien de fois G apprend pendant une itération."),
-    "ctl_speck_weight": ("Speck penalty (μ)", "Pénalité des îlots (μ)"),
-    "help_speck_weight": ("How much G pays for small bits of material cut off from the structure (they carry no "
-                          "load). 0: the plain GAN loss, and stray specks appear.",
-                          "Ce que paie G pour les petits morceaux de matière détachés de la structure (ils ne "
-                          "portent rien). 0 : la perte GAN seule, et des îlots parasites apparaissent."),
+    "ctl_connect_weight": ("Connect penalty (κ)", "Pénalité de connexion (κ)"),
+    "help_connect_weight": ("How much G pays for small bits of material cut off from the piece that joins the "
+                            "clamped edge to the load: floating specks, and stubs that miss the load (they carry "
+                            "nothing). 0: the plain GAN loss (the term is not computed), and stray specks appear.",
+                            "Ce que paie G pour les petits morceaux de matière détachés de la pièce qui relie le "
+                            "bord encastré à la charge : îlots flottants, et moignons qui manquent la charge (ils "
+                            "ne portent rien). 0 : la perte GAN seule (le terme n'est pas calculé), et des îlots "
+                            "parasites apparaissent."),
     "ctl_conditional": ("Conditional: designs to a load case", "Conditionnel : pièces pour un cas de charge"),
     "help_conditional": ("G(z, c) and D(x, c) read the load case c (load row, angle, volume): G learns to draw "
                          "the cantilever a given load asks for. Trains on 90 % of the shipped designs; the "
@@ -785,15 +789,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "loss_note_wgan_gp": ("D becomes a critic estimating a distance between distributions; the penalty keeps it "
                           "smooth.", "D devient un critique qui estime une distance entre distributions ; la "
                           "pénalité le garde régulier."),
-    "speck_title": ("G's speck penalty", "Pénalité des îlots pour G"),
-    "speck_note": ("Added to G's loss whatever the objective: a cross-entropy that pushes the specks (pieces of at "
-                   "most 30 pixels cut off from the main structure) of each generated design towards void, as hard "
-                   "for a solid speck as for a faint one. D alone is slow to notice a few stray pixels; a "
-                   "mechanical part cannot have them.",
-                   "Ajoutée à la perte de G quel que soit l'objectif : une entropie croisée qui pousse vers le vide "
-                   "les îlots (morceaux d'au plus 30 pixels détachés de la structure principale) de chaque pièce "
-                   "générée, aussi fort pour un îlot plein que pour un îlot pâle. D seul remarque mal quelques "
-                   "pixels isolés ; une pièce mécanique ne peut pas en avoir."),
+    "connect_title": ("G's connect penalty", "Pénalité de connexion pour G"),
+    "connect_note": ("Added to G's loss whatever the objective: a cross-entropy that pushes towards void the "
+                     "specks (pieces of at most 30 pixels) cut off from the structure, the piece that touches both "
+                     "the clamped edge (left column) and the load (its row in a conditional run, else anywhere in "
+                     "the family's band of the right edge). A piece off the clamp floats, a clamped piece that "
+                     "misses the load dangles: neither carries the load. Solid specks are pushed as hard as faint "
+                     "ones. Larger pieces are left to D: pushing them too cost G its variety.",
+                     "Ajoutée à la perte de G quel que soit l'objectif : une entropie croisée qui pousse vers le "
+                     "vide les îlots (morceaux d'au plus 30 pixels) détachés de la structure, le morceau qui touche "
+                     "à la fois le bord encastré (colonne de gauche) et la charge (sa ligne en mode conditionnel, "
+                     "sinon n'importe où dans la bande de la famille sur le bord droit). Un morceau sans "
+                     "encastrement flotte, un morceau encastré qui manque la charge pend : aucun ne porte la "
+                     "charge. Un îlot plein est poussé aussi fort qu'un îlot pâle. Les plus gros morceaux sont "
+                     "laissés à D : les pousser aussi coûtait à G sa variété."),
     # ---------------------------------------------------------------- runs page
     "runs_title": ("Compare saved runs", "Comparer les entraînements"),
     "runs_intro": ("Save runs from the Lab (sidebar, Save run), then compare them here, e.g. both learning "

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from mechgan.config import SettingError, TrainConfig, parse
+from mechgan.config import SettingError, TrainConfig, current_name, parse
 
 from app.i18n import text
 from app.state import T, kept, lang
@@ -26,7 +26,8 @@ PRESETS_SHOWN = "presets_shown"
 
 def starting_config(base: TrainConfig, controls: tuple[str, ...]) -> TrainConfig:
     """``base`` with the link's settings; a setting the link spells wrong is named in a warning."""
-    query, changes, wrong = st.query_params, {}, []
+    query = {current_name(key): st.query_params[key] for key in st.query_params}  # old links' names too
+    changes, wrong = {}, []
     for name in controls:
         if name in query:
             try:
@@ -44,7 +45,7 @@ def shown_controls(controls: tuple[str, ...]) -> tuple[str, ...]:
     ss = st.session_state
     if SHOWN not in ss:
         listed = st.query_params.get("show", "").split(",")
-        asked = [n for n in listed if n in controls]
+        asked = [current_name(n) for n in listed if current_name(n) in controls]
         ss[SHOWN] = tuple(asked) or controls
         ss[PRESETS_SHOWN] = not asked or PRESET_PICKER in listed
     return ss[SHOWN]

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
-from mechgan.config import SettingError, TrainConfig, parse
+from mechgan.config import SettingError, TrainConfig, current_name, parse
 
 from app.class_feed import ClassFeed
 from app.errors import coded, say
@@ -175,7 +175,7 @@ def default_config() -> TrainConfig:
     changes = {}
     for name, value in overrides.items():
         try:
-            changes[name] = parse(name, value)
+            changes[current_name(name)] = parse(name, value)  # an old name too (config.RENAMED)
         except SettingError as e:
             log.warning("ignoring MECHGAN_DEFAULTS' %s: %s", name, e)
     return TrainConfig().with_changes(**changes)

@@ -40,7 +40,7 @@ def main() -> None:
     from app.worker import WorkerSettings
 
     views = ViewMaker()
-    trainer = Trainer(TrainConfig(speck_weight=0.0), designs=views.designs)
+    trainer = Trainer(TrainConfig(connect_weight=0.0), designs=views.designs)
     gaps, contrasts, costs, steps = [], [], [], []
     for phase in PHASES:
         trainer.update(**PRESETS[phase].changes)

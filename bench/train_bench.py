@@ -2,7 +2,7 @@
 
 Trains the default TrainConfig and the TensorFlow-tutorial baseline (its own
 architecture, resize to 28x28, and its settings: Adam 1e-4 with beta1 0.9,
-batch 256, no speck penalty) in the same process, one after the other.
+batch 256, no connect penalty) in the same process, one after the other.
 Every ``--eval-every`` seconds of training, 256 samples are scored with
 ``mechgan.metrics``; the clock stops while they are scored.  Usage::
 
@@ -24,7 +24,7 @@ from mechgan.config import TrainConfig  # noqa: E402
 from mechgan.training import Trainer, generate_and_save  # noqa: E402
 
 TUTORIAL = TrainConfig(architecture="tutorial", lr_g=1e-4, lr_d=1e-4, beta1=0.9, batch_size=256, ema=0.0,
-                       speck_weight=0.0)
+                       connect_weight=0.0)
 BAR_KEYS = tuple(metrics.QUALITY_BAR)
 
 

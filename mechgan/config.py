@@ -116,8 +116,8 @@ PARAMS: dict[str, Param] = {
                   group="training"),
     "k_d": Param(**_UPDATES),
     "k_g": Param(**_UPDATES),
-    "speck_weight": Param(live=True, low=0.0, high=1000.0, steps=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0),
-                          group="training"),
+    "connect_weight": Param(live=True, low=0.0, high=1000.0, steps=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0),
+                            group="training"),
     "recon_weight": Param(live=True, low=0.0, high=1000.0, steps=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0),
                           group="training"),
     "beta1": Param(live=True, low=0.0, high=1.0, open_high=True),
@@ -134,8 +134,16 @@ LOSSES = PARAMS["loss"].choices
 OPTIMIZERS = PARAMS["optimizer_g"].choices
 # Fields a running Trainer can change between two steps; every other field needs a reset.
 LIVE_FIELDS = frozenset(name for name, p in PARAMS.items() if p.live)
+# Settings that saved runs, links and MECHGAN_DEFAULTS written before a rename still carry, by their new
+# name: the speck penalty became the connect penalty, which pushes the same specks just as hard.
+RENAMED = {"speck_weight": "connect_weight"}
 # Losses whose D outputs a probability (a sigmoid of its logit); under the others D gives a score.
 PROBABILITY_LOSSES = ("minimax", "nonsaturating")
+
+
+def current_name(name: str) -> str:
+    """A setting's name today (an old name from ``RENAMED`` maps to its new one)."""
+    return RENAMED.get(name, name)
 
 
 def check(name: str, value) -> None:
@@ -148,8 +156,10 @@ def parse(name: str, raw):
 
     The one reading of an outside value, shared by the links, the CLI and
     ``MECHGAN_DEFAULTS``: non-finite and huge numbers, fractions of a whole
-    setting and unknown words raise a :class:`SettingError` naming the setting.
+    setting and unknown words raise a :class:`SettingError` naming the setting.  An old name
+    (``RENAMED``) reads as its new one.
     """
+    name = current_name(name)
     if name not in PARAMS:
         raise SettingError(name, f"unknown setting {name!r}", "setting_unknown")
     kind = type(getattr(DEFAULTS, name))
@@ -203,10 +213,10 @@ class TrainConfig:
     gp_weight: float = 10.0
     # Samples come from an exponential moving average of G's weights (0: from G itself).
     ema: float = 0.99
-    # Weight of G's speck penalty (mechgan.losses.speck_penalty): small pieces cut off from
-    # the structure cost G this much times their cross-entropy towards void, per 100 pixels.
-    # 0 gives the plain GAN objective.
-    speck_weight: float = 10.0
+    # Weight of G's connect penalty (mechgan.losses.connect_penalty): material cut off from the
+    # piece that joins the clamped edge to the load costs G this much times its cross-entropy towards
+    # void, per 100 pixels.  0 gives the plain GAN objective (the term is not computed).
+    connect_weight: float = 10.0
     # A conditional GAN (mechgan.conditional): G(z, c) and D(x, c) for c = (load row, angle, volume),
     # trained on the shipped designs' training split; G is also pulled (L1, recon_weight) towards the
     # real design of the same case, as TopologyGAN does.
@@ -234,7 +244,8 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
+        renamed = {current_name(k): v for k, v in values.items() if k in RENAMED and current_name(k) not in values}
+        return cls(**{k: v for k, v in (values | renamed).items() if k in known})
 
 
 DEFAULTS = TrainConfig()

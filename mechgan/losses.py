@@ -1,11 +1,11 @@
-"""GAN objectives as small pure functions of D's raw outputs (logits), and G's speck penalty.
+"""GAN objectives as small pure functions of D's raw outputs (logits), and G's connect penalty.
 
 Every function returns the quantity each player *minimizes*.  ``real`` and
 ``fake`` are D's outputs on real and generated batches.  One-sided label
 smoothing lowers the real target of the probabilistic losses from 1 to
 ``1 - smoothing`` (Salimans et al., 2016); the margin losses ignore it.
 
-The speck penalty is the one term that knows mechanics: material cut off from
+The connect penalty is the one term that knows mechanics: material cut off from
 the structure carries no load, and D alone is slow to notice a few stray pixels.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Callable
 import numpy as np
 import tensorflow as tf
 
-from mechgan.metrics import speck_mask
+from mechgan.pieces import connect_mask
+from mechgan.specification import load_pixel_rows
 
 FORMULAS = {
     "minimax": {
@@ -42,37 +43,43 @@ FORMULAS = {
 }
 
 
-def speck_formula(specks_of: str = "specks of") -> str:
-    """G's speck penalty as LaTeX; ``specks_of`` names the sum's range in the reader's language."""
-    return (r"L_G \mathrel{+}= \mu\,\mathbb{E}_z\big[\textstyle\sum_{\text{" + specks_of + r" } G(z)}"
-            r" -\log(1 - p)\big] / 100,\quad p = \tfrac{1 + G(z)}{2}")
-
-
-# Specks are traced on the pixels above this level, not above 0: faint specks that
+# Pieces are traced on the pixels above this level, not above 0: faint specks that
 # G's moving average would turn solid are pushed away too (floating rate ~0.2
 # instead of ~0.3 at level 0 in tuning runs; the plain loss gave ~0.3-0.48).
-SPECK_LEVEL = -0.8
+PIECE_LEVEL = -0.8
 _SOLID_CAP = 0.999  # keeps -log(1 - p) finite on a fully solid pixel
 
 
-def speck_penalty(fakes: tf.Tensor) -> tf.Tensor:
-    """Cross-entropy towards void of the specks of each generated design, per 100 pixels.
+def connect_formula(cut_off: str = "specks cut off from clamp and load in") -> str:
+    """G's connect penalty as LaTeX; ``cut_off`` names the sum's range in the reader's language."""
+    return (r"L_G \mathrel{+}= \kappa\,\mathbb{E}_z\big[\textstyle\sum_{\text{" + cut_off + r" } G(z)}"
+            r" -\log(1 - p)\big] / 100,\quad p = \tfrac{1 + G(z)}{2}")
 
-    The mask (``metrics.speck_mask``) is found outside the graph and carries no
-    gradient: the penalty only pushes the speck pixels towards void.  A
-    cross-entropy, not the specks' mass: G ends in tanh, whose slope vanishes on
-    a nearly solid pixel, and -log(1 - p) grows just as fast there, so solid
-    specks are pushed as hard as faint ones (floating rate 0.16-0.21 instead of
-    0.20-0.27 with the mass, same runs).
+
+def connect_penalty(fakes: tf.Tensor, condition: tf.Tensor | None = None) -> tf.Tensor:
+    """Cross-entropy towards void of the specks cut off from each design's structure, per 100 pixels.
+
+    The structure joins the clamped edge to the load (``pieces.connect_mask``): the load row read from a
+    conditional run's ``condition``, else anywhere in the shipped family's band.  The mask is found
+    outside the graph and carries no gradient: the penalty only pushes the specks towards void.  A
+    cross-entropy, not the specks' mass: G ends in tanh, whose slope vanishes on a nearly solid pixel,
+    and -log(1 - p) grows just as fast there, so solid specks are pushed as hard as faint ones (floating
+    rate 0.16-0.21 instead of 0.20-0.27 with the mass, in tuning runs of the speck penalty it replaced).
     """
-    mask = tf.numpy_function(_mask, [tf.stop_gradient(fakes)], tf.float32, stateful=False)
+    inputs = [tf.stop_gradient(fakes)] + ([] if condition is None else [tf.stop_gradient(condition)])
+    mask = tf.numpy_function(_connect_mask, inputs, tf.float32, stateful=False)
+    return _towards_void(fakes, mask)
+
+
+def _connect_mask(fakes: np.ndarray, condition: np.ndarray | None = None) -> np.ndarray:
+    return connect_mask(fakes, load_pixel_rows(condition, len(fakes), fakes.shape[1]), level=PIECE_LEVEL)
+
+
+def _towards_void(fakes: tf.Tensor, mask: tf.Tensor) -> tf.Tensor:
+    """Mean over designs of the masked pixels' cross-entropy towards void, per 100 pixels."""
     mask.set_shape(fakes.shape)
     solid = (fakes + 1.0) / 2.0 * _SOLID_CAP
     return tf.reduce_mean(tf.reduce_sum(-tf.math.log(1.0 - solid) * mask, axis=[1, 2, 3])) / 100.0
-
-
-def _mask(fakes: np.ndarray) -> np.ndarray:
-    return speck_mask(fakes, level=SPECK_LEVEL)
 
 
 def _bce(target: float, logits: tf.Tensor) -> tf.Tensor:

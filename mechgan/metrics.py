@@ -22,7 +22,7 @@ from scipy.stats import wasserstein_distance
 
 from mechgan import data, topopt
 from mechgan.pca import PCABasis, data_pca, fit_pca
-from mechgan.pieces import SPECK_PIXELS, floating_mask, piece_counts, speck_mask  # noqa: F401  (metrics.*)
+from mechgan.pieces import SPECK_PIXELS, floating_mask, piece_counts  # noqa: F401  (metrics.*)
 
 GRID_BINS = 30
 # Padding of the JS grid on each side, as a share of the real data's extent.  It

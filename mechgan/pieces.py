@@ -2,14 +2,16 @@
 
 A piece is 8-connected solid; a design's main piece is its largest piece
 touching the clamped edge (column 0), else its largest.  Every other piece is
-floating material, and a small one is a speck.
+floating material, and a small one is a speck.  G's connect penalty reads
+:func:`connect_mask`, where the structure is the piece that joins the clamped edge
+to the load.
 """
 from __future__ import annotations
 
 import numpy as np
 from scipy import ndimage
 
-SPECK_PIXELS = 30  # a cut-off piece this small is a speck (see speck_mask)
+SPECK_PIXELS = 30  # a cut-off piece this small is a speck (see connect_mask)
 _STRUCTURE_8 = np.zeros((3, 3, 3), dtype=bool)
 _STRUCTURE_8[1] = True  # 8-connectivity within a design, none across designs
 
@@ -41,28 +43,37 @@ def floating_mask(images: np.ndarray, level: float = 0.0) -> np.ndarray:
     return cut_off[labels].reshape(x.shape)
 
 
-def speck_mask(images: np.ndarray, max_pixels: int = SPECK_PIXELS, level: float = 0.0) -> np.ndarray:
-    """1.0 on the specks and the void ring around them, 0.0 elsewhere, for (N, H, W[, 1]) images in [-1, 1].
+def connect_mask(images: np.ndarray, load_rows: np.ndarray, max_pixels: int = SPECK_PIXELS,
+                 level: float = 0.0) -> np.ndarray:
+    """1.0 on the specks cut off from each design's structure and the void ring around them, 0.0 elsewhere.
 
-    A speck is a piece of floating material (:func:`floating_mask`) of at most
-    ``max_pixels``.  Specks are what make most generated designs count as floating.
+    The structure is the piece that touches both the clamped edge and the load (the last column's
+    pixel rows ``load_rows[i, 0]..load_rows[i, 1]``), else the largest clamped piece, else the largest:
+    a piece off the clamp floats, a clamped piece short of the load dangles; neither carries the load.
+    A speck is such a piece of at most ``max_pixels``: pushing larger ones too cost G its variety
+    (docs/decisions.md).  For (N, H, W[, 1]) images in [-1, 1], pieces traced above ``level``.
     """
     x = np.asarray(images)
-    labels, cut_off, sizes = _cut_off((x[..., 0] if x.ndim == 4 else x) > level)
+    labels, cut_off, sizes = _cut_off((x[..., 0] if x.ndim == 4 else x) > level, np.asarray(load_rows))
     speck = cut_off & (sizes <= max_pixels)
     # with the void ring around each speck, so the pixels next to it stop hovering near solid
     ring = ndimage.binary_dilation(speck[labels], structure=_STRUCTURE_8) & (labels == 0)
     return (speck[labels] | ring).reshape(x.shape).astype(np.float32)
 
 
-def _cut_off(solid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _cut_off(solid: np.ndarray, load_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Labels of (N, H, W) bool designs, which labels are cut off from their design's main piece, and sizes."""
     labels, count = _label(solid)
     sizes = np.bincount(labels.ravel(), minlength=count + 1)
     owner = _owners(labels, count)
     clamped = np.zeros(count + 1, dtype=bool)
     clamped[labels[:, :, 0]] = True
-    rank = sizes + clamped * labels[0].size  # a clamped piece beats any free one
+    loaded = np.zeros(count + 1, dtype=bool)
+    if load_rows is not None:
+        rows = np.arange(labels.shape[1])
+        at_load = (rows >= load_rows[:, :1]) & (rows <= load_rows[:, 1:])  # (N, H)
+        loaded[labels[:, :, -1][at_load]] = True
+    rank = sizes + clamped * (1 + loaded) * labels[0].size  # clamped and loaded > clamped > free
     rank[0] = -1
     by_design = np.lexsort((rank, owner))  # each design's labels, best last
     last = np.r_[owner[by_design][1:] != owner[by_design][:-1], True]

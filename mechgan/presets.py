@@ -4,7 +4,7 @@
 that its phenomenon shows in the numbers, and ``tests/app/test_preset_health.py``
 that the Lab's health messages say the same, so a description (``app/i18n.py``)
 is a claim the tests hold us to.  Every preset trains on the plain GAN objective (no
-speck penalty), so the learning rates and step counts alone make what is seen.
+connect penalty), so the learning rates and step counts alone make what is seen.
 A preset describes a run from its start: the Lab restarts the run when one is
 picked (the same rates applied to a trained network do something else).
 """
@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from mechgan.config import TrainConfig
 
-_PLAIN = {"speck_weight": 0.0}
+_PLAIN = {"connect_weight": 0.0}
 BALANCED_LR = 2e-4  # the DCGAN paper's rate: calm enough that the Lab's health has nothing to say
 
 

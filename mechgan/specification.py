@@ -32,6 +32,20 @@ def encode_condition(row, angle_deg, volfrac) -> np.ndarray:
     return np.atleast_2d(c).astype(np.float32)
 
 
+def load_pixel_rows(conditions: np.ndarray | None, n: int, height: int = data.SIZE) -> np.ndarray:
+    """(n, 2) int first and last pixel rows of the last column that touch each design's load node, for
+    images ``height`` pixels tall.  Without conditions (an unconditional run) the load may be anywhere in
+    the shipped family's band of rows: the span of that band."""
+    if conditions is None:
+        rows = np.tile([FAMILY.row_min, FAMILY.row_max], (n, 1)).astype(np.float64)
+    else:
+        mid_row = (FAMILY.row_min + FAMILY.row_max) / 2
+        row = np.rint(mid_row + np.asarray(conditions)[:, 0] * (FAMILY.row_max - mid_row))
+        rows = np.stack([row, row], axis=-1)
+    rows = np.clip(rows + [-1, 0], 0, data.SIZE - 1)  # node r lies between pixel rows r - 1 and r
+    return (rows * height // data.SIZE).astype(np.int64)
+
+
 def dataset_conditions(ds: data.DesignSet) -> np.ndarray:
     """The condition of every design of a dataset (its target volume, not the one reached)."""
     return encode_condition(ds.load_row, ds.load_angle_deg, ds.volfrac_target)

@@ -32,7 +32,7 @@ from mechgan.optimizers import Optimizer
 HISTORY_SIZE = 20_000
 RECORD_KEYS = ("iteration", "loss_d", "loss_g", "d_real", "d_fake", "seconds")
 # Settings the compiled updates read as variables (live changes need no retrace).
-VARIABLE_FIELDS = ("label_smoothing", "instance_noise", "gp_weight", "ema", "speck_weight", "recon_weight")
+VARIABLE_FIELDS = ("label_smoothing", "instance_noise", "gp_weight", "ema", "connect_weight", "recon_weight")
 
 
 class Trainer:

@@ -139,7 +139,8 @@ def _g_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str)
             fakes = models.generator(noise, wg, training=True)
             fake_out = models.discriminator(models.with_condition(_noisy(fakes, extra, rng), condition), wd,
                                             training=True, rng=rng)
-            game = losses.generator_loss(loss, fake_out) + extra["speck_weight"] * losses.speck_penalty(fakes)
+            game = losses.generator_loss(loss, fake_out)
+            game += _unless_zero(extra["connect_weight"], lambda: losses.connect_penalty(fakes, condition))
             value = game
             for reals in targets:  # L1 to the real design of the same case, as TopologyGAN adds one:
                 # D alone is slow to tell a design that fits its load from one that fits another
@@ -156,6 +157,12 @@ def _g_update(g_structure: tuple, d_structure: tuple, loss: str, optimizer: str)
         return out
 
     return g_update
+
+
+def _unless_zero(weight: tf.Variable, term: Callable[[], tf.Tensor]) -> tf.Tensor:
+    """``weight * term()``, with the term not computed at all (nor its gradient) while the weight is 0:
+    a cond in the graph, so a live change to or from 0 needs no retrace."""
+    return tf.cond(weight > 0.0, lambda: weight * term(), lambda: tf.zeros((), weight.dtype))
 
 
 def _condition(noise: tf.Tensor, d_structure: tuple) -> tf.Tensor | None:

@@ -52,3 +52,17 @@ def test_an_unknown_setting_is_named():
 def test_a_huge_int_fails_the_check_not_with_an_overflow():
     with pytest.raises(SettingError, match="lr_g must be in"):
         TrainConfig(lr_g=10**400)
+
+
+def test_the_speck_penalty_s_old_name_reads_as_the_connect_penalty():
+    """Saved runs, class links and MECHGAN_DEFAULTS written before the rename still carry ``speck_weight``."""
+    assert parse("speck_weight", "3") == 3.0 and parse("connect_weight", "3") == 3.0
+    with pytest.raises(SettingError, match="connect_weight"):
+        parse("speck_weight", "-1")
+    assert TrainConfig.from_dict({"speck_weight": 0.0}).connect_weight == 0.0
+    assert TrainConfig.from_dict({"speck_weight": 0.0, "connect_weight": 3.0}).connect_weight == 3.0  # new wins
+
+
+def test_the_connect_penalty_is_a_live_setting_read_from_its_text():
+    assert PARAMS["connect_weight"].live and PARAMS["connect_weight"].group == "training"
+    assert parse("connect_weight", "30") == 30.0 and TrainConfig(connect_weight=0).connect_weight == 0.0

@@ -100,7 +100,7 @@ def _stepped_or_stopped_cleanly(t: Trainer, record: dict, iteration: int) -> Non
 @pytest.mark.usefixtures("eager")
 def test_live_changes_to_every_extreme_never_raise(designs):
     t = Trainer(SMALL, designs)
-    changes = [{name: _slider_end(name, end)} for name in ("lr_g", "lr_d", "k_d", "k_g", "speck_weight", "recon_weight")
+    changes = [{name: _slider_end(name, end)} for name in ("lr_g", "lr_d", "k_d", "k_g", "connect_weight", "recon_weight")
                for end in (0, -1)]
     changes += [{"optimizer_g": o, "optimizer_d": o} for o in OPTIMIZERS]
     changes += [{"loss": loss} for loss in LOSSES]
@@ -122,7 +122,7 @@ def test_live_changes_to_every_extreme_never_raise(designs):
 @pytest.mark.parametrize("field, value", [
     ("lr_g", 0.0), ("lr_d", -1e-3), ("lr_g", 11.0), ("lr_d", float("nan")), ("lr_g", float("inf")),
     ("k_d", 0), ("k_g", -3), ("label_smoothing", 0.5), ("label_smoothing", -0.1), ("ema", 1.0),
-    ("speck_weight", -1.0), ("speck_weight", float("nan")), ("recon_weight", -1.0),
+    ("connect_weight", -1.0), ("connect_weight", float("nan")), ("recon_weight", -1.0),
 ])
 def test_out_of_range_values_are_refused_by_name_and_the_run_keeps_going(designs, field, value):
     with pytest.raises(ValueError, match=field):

@@ -5,6 +5,7 @@ import pytest
 import tensorflow as tf
 
 from mechgan import losses
+from mechgan.specification import encode_condition
 from mechgan.config import LOSSES
 
 ZERO = tf.zeros((4, 1))
@@ -71,23 +72,8 @@ def test_unknown_loss_is_named():
         losses.generator_loss("kl", ZERO)
 
 
-def test_speck_penalty_pushes_only_the_specks_towards_void():
-    x = -np.ones((2, 50, 50, 1), np.float32)
-    x[:, 20:25, :, 0] = 1.0  # a bar from the clamped edge: never penalized
-    x[0, 40, 40, 0] = 0.6  # a speck (solid once binarized) in the first design only
-    fakes = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(fakes)
-        value = losses.speck_penalty(fakes)
-    grad = tape.gradient(value, fakes).numpy()[..., 0]
-    p = 0.8 * 0.999  # the speck's solid share (capped)
-    assert float(value) == pytest.approx(-np.log(1 - p) / 100 / 2, rel=1e-5)  # per 100 px, mean of 2 designs
-    assert grad[0, 40, 40] > 0  # descending the penalty lowers the speck
-    assert np.count_nonzero(grad[0]) == 9 and np.count_nonzero(grad[1]) == 0  # speck + ring, nothing else
-
-
 @pytest.mark.parametrize("level", [0.0, 0.999])
-def test_speck_penalty_pushes_solid_specks_through_tanh(level):
+def test_connect_penalty_pushes_solid_specks_through_tanh(level):
     """G ends in tanh (slope 1 - x^2): the push on its pre-activation must not vanish on a solid speck."""
     x = -np.ones((1, 50, 50, 1), np.float32)
     x[0, 20:25, :, 0] = 1.0
@@ -95,6 +81,42 @@ def test_speck_penalty_pushes_solid_specks_through_tanh(level):
     fakes = tf.constant(x)
     with tf.GradientTape() as tape:
         tape.watch(fakes)
-        value = losses.speck_penalty(fakes)
+        value = losses.connect_penalty(fakes)
     through_tanh = tape.gradient(value, fakes).numpy()[0, 40, 40, 0] * (1 - level ** 2)
     assert through_tanh > 0.5 / 100  # about 1/100 for a grey speck, 0.67/100 for a solid one
+
+
+def _one_descent_step(x: np.ndarray, condition=None, rate: float = 100.0) -> np.ndarray:
+    fakes = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        value = losses.connect_penalty(fakes, None if condition is None else tf.constant(condition))
+    fakes.assign_sub(rate * tape.gradient(value, fakes))
+    return fakes.numpy()[..., 0]
+
+
+def test_one_step_of_the_connect_penalty_lowers_floating_material_only():
+    x = -np.ones((1, 50, 50, 1), np.float32)
+    x[0, 20:25, :, 0] = 0.9  # clamp to load edge: the structure
+    x[0, 40:45, 30:35, 0] = 0.5  # a free piece of 25 px: floating
+    x[0, 5:25, 5:25, 0] = np.where(x[0, 5:25, 5:25, 0] < 0, 0.5, 0.9)  # a large block stuck onto the structure
+    after = _one_descent_step(x)
+    assert (after[0, 40:45, 30:35] < 0.5 - 0.01).all()
+    assert np.array_equal(after[0, :30], x[0, :30, :, 0])
+
+
+def test_the_connect_penalty_reads_the_load_row_from_a_conditional_runs_condition():
+    x = -np.ones((2, 10, 10, 1), np.float32)  # small images: the load rows scale with the height
+    x[:, 2, :, 0] = 0.9  # clamped, meets the right edge at pixel row 2 (load row 12 of 50)
+    x[:, 7, :, 0] = 0.9  # ...and at pixel row 7 (load row 38): both 10 px, both clamped
+    condition = encode_condition([12, 38], 0.0, 0.4)
+    after = _one_descent_step(x, condition)
+    assert np.array_equal(after[0, 2], x[0, 2, :, 0]) and (after[0, 7] < 0.9).all()
+    assert np.array_equal(after[1, 7], x[1, 7, :, 0]) and (after[1, 2] < 0.9).all()
+
+
+def test_without_a_condition_the_structure_reaches_the_familys_band_of_load_rows():
+    x = -np.ones((1, 10, 10, 1), np.float32)
+    x[0, 0, :, 0] = x[0, 1, :4, 0] = 0.9  # clamped, the larger (14 px), but meets the right edge above every load
+    x[0, 5, :, 0] = 0.9  # clamped (10 px), and meets it where a load may be
+    after = _one_descent_step(x)
+    assert (after[0, 0] < 0.9).all() and np.array_equal(after[0, 5], x[0, 5, :, 0])

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from mechgan import data, metrics
+from mechgan import data, metrics, pieces
 from mechgan.pca import fit_pca
+from mechgan.specification import dataset_conditions, load_pixel_rows
 
 
 @pytest.fixture(scope="module")
@@ -128,28 +129,6 @@ def images(designs):
     return np.where(designs, 1.0, -1.0).astype(np.float32)
 
 
-def test_speck_mask_marks_a_cut_off_speck_and_its_void_ring_only():
-    d = bar_design()
-    d[0, 40, 40] = True
-    mask = metrics.speck_mask(images(d))
-    ring = np.zeros((50, 50), bool)
-    ring[39:42, 39:42] = True  # the speck and its 8 neighbours, all void but the speck
-    assert mask.dtype == np.float32 and mask.shape == (1, 50, 50)
-    assert np.array_equal(mask[0] == 1.0, ring)
-
-
-def test_speck_mask_keeps_the_clamped_piece_and_large_free_pieces():
-    d = blank(2)
-    d[0, 20:25, :10] = True  # clamped, 50 px
-    d[0, 0:10, 20:40] = True  # larger (200 px) but free: a broken structure, not a speck
-    d[1, 10:12, 30:32] = True  # no clamped piece: the largest piece is the main one...
-    d[1, 30, 30] = True  # ...and this pixel a speck
-    mask = metrics.speck_mask(images(d)[..., None])
-    assert mask.shape == (2, 50, 50, 1)
-    assert mask[0].sum() == 0
-    assert mask[1, 30, 30, 0] == 1.0 and mask[1, 10:12, 30:32].sum() == 0
-
-
 def test_floating_mask_marks_every_piece_cut_off_from_the_clamped_one():
     d = blank(2)
     d[0, 20:25, :10] = True  # clamped: the main piece
@@ -163,8 +142,28 @@ def test_floating_mask_marks_every_piece_cut_off_from_the_clamped_one():
     assert metrics.floating_rate(d) == mask.reshape(2, -1).any(axis=1).mean()
 
 
-def test_speck_mask_finds_nothing_in_training_designs(shipped):
-    assert metrics.speck_mask(images(shipped[0].designs)).sum() == 0
+def test_connect_mask_marks_the_specks_cut_off_from_the_piece_joining_clamp_and_load():
+    d = blank(2)
+    d[:, 20:25, :] = True  # from the clamped edge to the load on the right edge, rows 20..24
+    d[0, 35:37, :10] = True  # clamped, but short of the load: dangling (20 px)
+    d[0, 40, 40] = True  # free: floating
+    d[0, 0:10, 25:45] = True  # free but large (200 px): not a speck
+    d[1, 20:25, 45:] = False  # clamped and larger, but short of the load on rows 38..39...
+    d[1, 39, :] = True  # ...which this 50-px piece meets: it is the structure
+    load = np.array([[22, 23], [38, 39]])
+    mask = pieces.connect_mask(images(d), load, max_pixels=60)
+    assert mask.dtype == np.float32 and mask.shape == d.shape
+    marked = mask == 1.0
+    assert marked[0, 35:37, :10].all() and marked[0, 34, 5] and not marked[0, 30, 5]  # with its void ring, only
+    assert marked[0, 39:42, 39:42].all() and not marked[0, 0:10, 25:45].any() and not marked[0, 20:25].any()
+    assert not marked[1, 39].any() and not marked[1, 20:25].any()  # the bar is cut off, but too large
+    assert pieces.connect_mask(images(d)[..., None], load).shape == (2, 50, 50, 1)
+
+
+def test_connect_mask_finds_nothing_in_training_designs_at_their_own_loads(shipped):
+    ds = shipped[0]
+    load = load_pixel_rows(dataset_conditions(ds), len(ds))
+    assert pieces.connect_mask(images(ds.designs), load).sum() == 0
 
 
 def test_shipped_designs_are_connected_and_supported(shipped):

@@ -369,3 +369,15 @@ def test_compared_runs_are_drawn_in_distinct_colours():
     fig = runs_overlay({name: history for name in ("a", "b", "c", "d")}, "loss_g", "G loss")
     colours = [trace.line.color for trace in fig.data]
     assert None not in colours and len(set(colours)) == 4  # a theme's palette began with two blues
+
+
+def test_a_run_saved_before_the_speck_penalty_became_the_connect_penalty_loads(tmp_path):
+    """assets/pretrained's config carries ``speck_weight``, as every run saved before the rename does."""
+    shutil.copytree(data.DATASET_PATH.parent / "pretrained", tmp_path / "old")
+    meta = json.loads((tmp_path / "old" / "config.json").read_text())
+    assert "speck_weight" in meta["config"] and "connect_weight" not in meta["config"]
+    meta["config"]["speck_weight"] = 0.0
+    (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
+    trainer = runs.load_run(tmp_path / "old")
+    assert trainer.config.connect_weight == 0.0 and trainer.iteration == 3000
+    assert float(trainer._extra["connect_weight"].numpy()) == 0.0  # the live variable the G update reads

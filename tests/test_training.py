@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mechgan import palette, training, updates
+from mechgan import losses, palette, pieces, training, updates
 from mechgan.config import LOSSES, OPTIMIZERS, TrainConfig
 from mechgan.training import Trainer, generate_and_save, train, train_step
 
@@ -91,15 +91,18 @@ def test_live_learning_rate_change_applies_at_the_next_step(designs):
     assert t.config.lr_d == 1e-2 and t._updates.compiled == compiled  # nothing rebuilt
 
 
-def test_speck_penalty_is_part_of_g_loss_and_changes_live(designs):
-    plain, specked = (Trainer(SMALL.with_changes(speck_weight=0.0), designs) for _ in range(2))
-    specked.step_g()  # compile once
+def test_connect_penalty_is_skipped_at_zero_and_changes_live(designs, monkeypatch):
+    masks = []
+    monkeypatch.setattr(losses, "connect_mask", lambda *a, **k: masks.append(1) or pieces.connect_mask(*a, **k))
+    plain, connected = (Trainer(SMALL.with_changes(connect_weight=0.0), designs) for _ in range(2))
+    connected.step_g()  # compile once
     plain.step_g()
-    compiled = dict(specked._updates.compiled)
-    specked.update(speck_weight=100.0)
-    g_plain, g_specked = plain.step_g()["loss_g"], specked.step_g()["loss_g"]
-    assert g_specked > g_plain + 0.01  # an untrained G draws specks everywhere: they now cost
-    assert specked._updates.compiled == compiled  # nothing rebuilt
+    assert not masks  # at 0 the term is not computed: no mask was found
+    compiled = dict(connected._updates.compiled)
+    connected.update(connect_weight=100.0)
+    g_plain, g_connected = plain.step_g()["loss_g"], connected.step_g()["loss_g"]
+    assert len(masks) == 1 and g_connected > g_plain + 0.01  # an untrained G's scattered grey now costs
+    assert connected._updates.compiled == compiled  # nothing rebuilt
 
 
 def test_only_live_fields_change_during_a_run(trainer):

@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from mechgan.config import ARCHITECTURES, LOSSES, PARAMS
-from mechgan.losses import FORMULAS, speck_formula
+from mechgan.losses import FORMULAS, connect_formula
 from mechgan.layer_tables import layer_table
 
 from app.state import N, T, default_config, guarded, kept, labeller
@@ -104,9 +104,9 @@ def page() -> None:
             st.latex(FORMULAS[loss]["d"])
             st.latex(FORMULAS[loss]["g"])
             st.caption(T(f"loss_note_{loss}"))
-    with st.expander(T("speck_title")):
-        st.latex(speck_formula(T("speck_sum_range")))
-        st.caption(T("speck_note"))
+    with st.expander(T("connect_title")):
+        st.latex(connect_formula(T("connect_sum_range")))
+        st.caption(T("connect_note"))
 
 
 page()

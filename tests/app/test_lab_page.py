@@ -13,7 +13,7 @@ from app.lab_controls import CONTROLS
 from lab_helpers import metrics, new_app, preset_picker, wait_until, widget_key, worker_of
 
 LIVE_VALUES = {"lr_g": 1e-3, "lr_d": 5e-4, "optimizer_g": "rmsprop", "optimizer_d": "sgd", "loss": "hinge",
-               "k_d": 2, "k_g": 3, "speck_weight": 30.0}  # recon_weight: test_conditional_lab (a conditional run's)
+               "k_d": 2, "k_g": 3, "connect_weight": 30.0}  # recon_weight: test_conditional_lab (a conditional run's)
 RESET_VALUES = {"nf": 4, "architecture": "tutorial", "latent_dim": 8, "batch_size": 8, "seed": 7,
                 "conditional": True}  # nf first: the tutorial's widths are fixed, so its nf slider is disabled
 

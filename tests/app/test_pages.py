@@ -37,7 +37,7 @@ def test_architectures_page_for_every_architecture():
     at.select_slider(key=widget_key("arch_nf")).set_value(32).run()
     at.select_slider(key=widget_key("arch_latent_dim")).set_value(8).run()
     assert heading() != before  # more filters, more weights
-    assert len(at.latex) == 11  # D and G formulas of the five losses, and G's speck penalty
+    assert len(at.latex) == 11  # D and G formulas of the five losses, and G's connect penalty
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -95,6 +95,18 @@ def test_server_defaults_with_infinite_and_huge_values_keep_the_good_ones(monkey
     assert default_config() == TrainConfig()
 
 
+def test_an_old_class_link_and_old_server_defaults_set_the_renamed_penalty(monkeypatch):
+    monkeypatch.setenv("MECHGAN_DEFAULTS", '{"speck_weight": 3}')  # the connect penalty's name before
+    assert default_config() == TrainConfig(connect_weight=3.0)
+    at = _open({"speck_weight": "0", "show": "speck_weight,lr_g"})
+    try:
+        assert {s.key for s in at.sidebar.select_slider} == {widget_key("cfg_connect_weight"), widget_key("cfg_lr_g")}
+        assert worker_of(at).snapshot().config.connect_weight == 0.0
+        assert not at.exception and not at.warning
+    finally:
+        _stop(at)
+
+
 def test_a_link_starts_a_conditional_run():
     at = _open({"conditional": "True", "recon_weight": "3"})
     try:
@@ -118,7 +130,7 @@ def test_the_conditional_notebook_lines_train_and_save_a_grid(tmp_path, monkeypa
 
 
 def test_the_notebook_lines_rebuild_the_same_config():
-    config = TrainConfig(nf=8, lr_g=5e-7, loss="hinge", speck_weight=0.0)
+    config = TrainConfig(nf=8, lr_g=5e-7, loss="hinge", connect_weight=0.0)
     code = notebook(config)
     setup = code.split("trainer = ")[0]  # the training itself is the package's, tested elsewhere
     scope: dict = {}

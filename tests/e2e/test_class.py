@@ -50,7 +50,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     s.switch_language("fr")
     s.sees_no_error("switched back to French while training")
     s.keeps_training("after the switch back to French")
-    s.shows_settings({"nf": "8", "lr_g": "5e-4", "speck_weight": "10"})  # a disabled control sent them to 4/1e-7/0
+    s.shows_settings({"nf": "8", "lr_g": "5e-4", "connect_weight": "10"})  # a disabled control sent them to 4/1e-7/0
     shoot(page, s.shots, "class-fr-training")
 
     s.visit_every_page_and_come_back()
@@ -60,7 +60,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
 
     s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")).click()
     page.get_by_role("option", name=s.t("preset_both_small")).click()
-    small = {"lr_g": "2e-7", "lr_d": "2e-7", "speck_weight": "0"}
+    small = {"lr_g": "2e-7", "lr_d": "2e-7", "connect_weight": "0"}
     s.shows_settings(small)
     button(page, s.t("reset")).click()
     wait_for(lambda: s.status() == s.t("state_paused") and s.iteration() == 0, 120, "the reset run")
@@ -89,7 +89,7 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     page.get_by_text(s.t("saved", name="classe")).wait_for(timeout=ANSWER_MS)
     s.sees_no_error("saved")
     saved = json.loads((runs_root / "classe" / "config.json").read_text())["config"]
-    assert (saved["lr_g"], saved["lr_d"], saved["speck_weight"]) == (3e-7, 2e-7, 0.0)
+    assert (saved["lr_g"], saved["lr_d"], saved["connect_weight"]) == (3e-7, 2e-7, 0.0)
     assert saved["nf"] == 8  # the server's class-wide default, untouched by the language switches
 
     before = (runs_root / "classe" / "history.csv").read_text()
