@@ -39,11 +39,8 @@ def _dataset_info(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ training
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
-    """One option per TrainConfig field: its default and its choices or range from mechgan.config.
-
-    The text is read by ``config.parse`` in ``_config_from``, as links and MECHGAN_DEFAULTS are: a
-    wrong value (``--nf inf``) is one line naming the setting, the same as an out-of-range one.
-    """
+    """One option per TrainConfig field, its choices or range from mechgan.config; ``config.parse`` reads
+    the text as it reads links and MECHGAN_DEFAULTS (``--nf inf`` is one line naming the setting)."""
     from dataclasses import fields
 
     from mechgan import config
@@ -54,16 +51,42 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
         allowed = "true or false, " if isinstance(f.default, bool) else "" if param.choices \
             else f"in {param.range_text()}, "
         words = param.choices if isinstance(f.default, str) else None  # argparse lists them in --help
-        group.add_argument("--" + f.name.replace("_", "-"), default=f.default, choices=words,
-                           help=f"({allowed}default: %(default)s)")
+        group.add_argument("--" + f.name.replace("_", "-"), default=argparse.SUPPRESS, choices=words,
+                           help=f"({allowed}default: {f.default})")  # unnamed ones stay out of args
+
+
+def _named_settings(args: argparse.Namespace) -> dict:
+    """The settings named on the command line, parsed as links and MECHGAN_DEFAULTS are."""
+    from mechgan.config import PARAMS, parse
+
+    return {name: parse(name, getattr(args, name)) for name in PARAMS if hasattr(args, name)}
 
 
 def _config_from(args: argparse.Namespace):
-    from dataclasses import fields
+    from mechgan.config import TrainConfig
 
-    from mechgan.config import TrainConfig, parse
+    return TrainConfig(**_named_settings(args))
 
-    return TrainConfig(**{f.name: parse(f.name, getattr(args, f.name)) for f in fields(TrainConfig)})
+
+def _trainer_of(args: argparse.Namespace, name: str, new, designs=None):
+    """The run to train: with ``--resume`` the saved run ``name``, the live settings named on the command line
+    applied (a staged schedule is then a list of commands); else ``new(config)``, never over a saved run."""
+    from mechgan import runs
+    from mechgan.config import LIVE_FIELDS
+
+    if not args.resume:
+        if not getattr(args, "overwrite", False) and (Path(args.runs_dir) / name).exists():
+            raise ValueError(f"a run named {name!r} exists in {args.runs_dir}: add --resume to continue it, or choose "
+                             f"another --name (e.g. {runs.free_run_name(name, args.runs_dir)!r})"
+                             + (" or pass --overwrite" if hasattr(args, "overwrite") else ""))
+        return new(_config_from(args))
+    trainer = runs.load_run(_resolve_run(name, args.runs_dir), designs)
+    changes = {k: v for k, v in _named_settings(args).items() if v != getattr(trainer.config, k)}
+    if frozen := sorted(set(changes) - LIVE_FIELDS):
+        raise ValueError(f"--resume keeps the model of {name!r}: "
+                         f"{', '.join('--' + k.replace('_', '-') for k in frozen)} cannot change (live settings can)")
+    trainer.update(**changes)
+    return trainer
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -73,18 +96,16 @@ def _train(args: argparse.Namespace) -> int:
     from mechgan.training import Trainer
 
     try:
-        config = _config_from(args)
+        if args.resume and not args.name:
+            raise ValueError("--resume needs the --name of the saved run to continue")
         name = runs.sanitize_run_name(args.name or time.strftime("run-%Y%m%d-%H%M%S"))
-        if not args.overwrite and (Path(args.runs_dir) / name).exists():  # say so before training, not after
-            raise ValueError(f"a run named {name!r} exists in {args.runs_dir}; choose another --name "
-                             f"(e.g. {runs.free_run_name(name, args.runs_dir)!r}) or pass --overwrite")
         designs = user_data.load_user_dataset(args.data) > 0.5 if args.data else None
-        trainer = Trainer(config, designs)
-    except ValueError as e:  # DatasetError is a ValueError
+        trainer = _trainer_of(args, name, lambda config: Trainer(config, designs), designs)
+    except ValueError as e:  # DatasetError and SettingError are ValueErrors
         return _fail(str(e))
     writer = tensorboard_log.writer(args.tensorboard, name)
     _train_for(trainer, args, name, None if writer is None else lambda rec: tensorboard_log.record(writer, trainer, rec))
-    path = runs.save_run(trainer, name, args.runs_dir, overwrite=args.overwrite)
+    path = runs.save_run(trainer, name, args.runs_dir, overwrite=args.overwrite or args.resume)
     if trainer.status != "ok":
         print(trainer.status_message, file=sys.stderr)
     print(f"saved {trainer.iteration} iterations to {path}")
@@ -201,14 +222,7 @@ def _train_conditional(args: argparse.Namespace) -> int:
 
     try:
         name = runs.sanitize_run_name(args.name)
-        path = Path(args.runs_dir) / name
-        if args.resume:
-            trainer = runs.load_run(_resolve_run(name, args.runs_dir))
-        elif path.exists():
-            raise ValueError(f"a run named {name!r} exists in {args.runs_dir}: add --resume to continue it, "
-                             "or choose another --name")
-        else:
-            trainer = conditional.ConditionalTrainer(_config_from(args))
+        trainer = _trainer_of(args, name, conditional.ConditionalTrainer)
     except ValueError as e:
         return _fail(str(e))
 
@@ -321,6 +335,8 @@ def _add_run_commands(sub) -> None:
     t.add_argument("--name", help="run name (default: run-<date>-<time>)")
     t.add_argument("--runs-dir", default="runs", help="where runs are saved (default: %(default)s)")
     t.add_argument("--overwrite", action="store_true", help="replace a saved run of the same name")
+    t.add_argument("--resume", action="store_true", help="continue the saved run --name up to --steps; "
+                   "the live settings named here apply from now on")
     t.add_argument("--data", help="a user dataset (.npy, .npz, .zip of PNGs) instead of the shipped one")
     t.add_argument("--tensorboard", metavar="DIR", help="also write TensorBoard summaries under DIR")
     _add_config_options(t)
@@ -351,7 +367,8 @@ def _add_conditional_commands(sub) -> None:
     t.add_argument("--name", default="conditional", help="run name (default: %(default)s)")
     t.add_argument("--runs-dir", default="runs", help="where runs are saved (default: %(default)s)")
     t.add_argument("--save-every", type=int, default=1000, help="checkpoint every this many iterations")
-    t.add_argument("--resume", action="store_true", help="continue the saved run --name (its own settings)")
+    t.add_argument("--resume", action="store_true", help="continue the saved run --name; "
+                   "the live settings named here apply from now on")
     t.add_argument("--export", metavar="FILE.npz", help="also write the generator alone (as shipped in assets/)")
     _add_config_options(t)
     t.set_defaults(func=_train_conditional)

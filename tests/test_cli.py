@@ -28,10 +28,15 @@ def run_dir(tmp_path_factory, data_file):
     return root
 
 
-def test_train_options_default_to_the_config():
-    args = build_parser().parse_args(["train"])
+def test_train_options_default_to_the_config(capsys):
+    from mechgan.cli import _config_from
+
+    assert _config_from(build_parser().parse_args(["train"])) == TrainConfig()
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
     for f in fields(TrainConfig):
-        assert getattr(args, f.name) == getattr(TrainConfig(), f.name)
+        assert f"--{f.name.replace('_', '-')}" in text and f"default: {f.default})" in text
 
 
 def test_train_saves_a_run_with_the_options(run_dir):
@@ -99,3 +104,35 @@ def test_a_taken_run_name_is_refused_before_training_unless_overwrite(data_file,
     assert (tmp_path / "twice" / "config.json").read_bytes() == first  # nothing trained, nothing replaced
     assert main([*args, "--steps", "2", "--overwrite"]) == 0
     assert json.loads((tmp_path / "twice" / "config.json").read_text())["progress"]["iteration"] == 2
+
+
+def test_resume_continues_a_run_with_the_live_settings_named(tmp_path, capsys):
+    """A staged schedule is a list of commands: the second trains on from the first's iteration with its lr."""
+    small = ["--nf", "4", "--latent-dim", "8", "--batch-size", "8", "--runs-dir", str(tmp_path), "--name", "s"]
+    assert main(["train", "--steps", "2", *small]) == 0
+    assert main(["train", "--steps", "4", "--resume", "--lr-g", "1e-5", "--runs-dir", str(tmp_path),
+                 "--name", "s"]) == 0
+    assert "saved 4 iterations" in capsys.readouterr().out
+    resumed = load_run(tmp_path / "s")
+    assert resumed.config.lr_g == 1e-5 and resumed.config.nf == 4 and len(resumed.history) == 4
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--nf", "8"], "--nf cannot change"),
+    (["--lr-d", "inf"], "lr_d must be"),
+])
+def test_resume_refuses_a_model_change_or_a_wrong_value(tmp_path, capsys, args, message):
+    small = ["--nf", "4", "--latent-dim", "8", "--batch-size", "8", "--runs-dir", str(tmp_path), "--name", "s"]
+    assert main(["train", "--steps", "2", *small]) == 0
+    saved, _ = (tmp_path / "s" / "config.json").read_text(), capsys.readouterr()
+    assert main(["train", "--steps", "3", "--resume", *args, "--runs-dir", str(tmp_path), "--name", "s"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mechgan: error:") and message in err and err.count("\n") == 1
+    assert (tmp_path / "s" / "config.json").read_text() == saved
+
+
+def test_resume_needs_a_saved_run(tmp_path, capsys):
+    assert main(["train", "--resume", "--runs-dir", str(tmp_path)]) == 2
+    assert "--name" in capsys.readouterr().err
+    assert main(["train", "--resume", "--runs-dir", str(tmp_path), "--name", "nothing"]) == 2
+    assert "no saved run 'nothing'" in capsys.readouterr().err
