@@ -53,6 +53,8 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
         words = param.choices if isinstance(f.default, str) else None  # argparse lists them in --help
         group.add_argument("--" + f.name.replace("_", "-"), default=argparse.SUPPRESS, choices=words,
                            help=f"({allowed}default: {f.default})")  # unnamed ones stay out of args
+    for old, new in config.RENAMED.items():  # an old name still works, unlisted
+        group.add_argument("--" + old.replace("_", "-"), dest=new, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def _named_settings(args: argparse.Namespace) -> dict:
@@ -138,13 +140,11 @@ def _train_for(trainer, args: argparse.Namespace, name: str, after=None) -> None
 def _resolve_run(run: str, runs_dir: str) -> Path:
     from mechgan import runs
 
-    path = Path(run)
-    if (path / "config.json").is_file():
-        return path
-    candidate = Path(runs_dir) / runs.sanitize_run_name(run)
-    if (candidate / "config.json").is_file():
-        return candidate
-    raise ValueError(f"no saved run {run!r} (looked for {path} and {candidate})")
+    paths = (Path(run), Path(runs_dir) / runs.sanitize_run_name(run))
+    for path in paths:
+        if (path / "config.json").is_file():
+            return path
+    raise ValueError(f"no saved run {run!r} (looked for {paths[0]} and {paths[1]})")
 
 
 def _sample(args: argparse.Namespace) -> int:

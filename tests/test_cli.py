@@ -136,3 +136,9 @@ def test_resume_needs_a_saved_run(tmp_path, capsys):
     assert "--name" in capsys.readouterr().err
     assert main(["train", "--resume", "--runs-dir", str(tmp_path), "--name", "nothing"]) == 2
     assert "no saved run 'nothing'" in capsys.readouterr().err
+
+
+def test_an_old_setting_name_still_works_on_the_command_line():
+    from mechgan.cli import _config_from
+
+    assert _config_from(build_parser().parse_args(["train", "--speck-weight", "3"])).connect_weight == 3.0
