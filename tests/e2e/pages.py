@@ -12,6 +12,7 @@ from app.i18n import TEXTS, text
 # how long a page may take to answer a click: a wait, not a measure; under a loaded CI machine (three servers,
 # two suites) a save answered in 30 s on one run and not on another
 ANSWER_MS = 90_000
+ANSWER_S = ANSWER_MS / 1000  # the same, for wait_for
 
 
 def metric(page, label: str) -> str:

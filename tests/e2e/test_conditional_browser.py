@@ -7,7 +7,7 @@ import pytest
 
 from mechgan.specification import FIXED_CASES
 
-from pages import ANSWER_MS, Student, button, play_out, shoot, wait_for
+from pages import ANSWER_MS, ANSWER_S, Student, button, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -30,7 +30,7 @@ def conditional_lesson(page, screenshots, server: str, runs_root) -> None:
     page.goto(f"{server}/?lang=fr", timeout=120_000)
     wait_for(lambda: s.status() == s.t("state_paused"), 300, "the run to be built")
     switch(s).click()
-    wait_for(lambda: is_on(s), 30, "the switch to be on")
+    wait_for(lambda: is_on(s), ANSWER_S, "the switch to be on")
     page.get_by_text(s.t("needs_reset", fields=s.t("ctl_conditional"))[:40]).first.wait_for(timeout=ANSWER_MS)
     button(page, s.t("reset")).click()
     # built: the untrained G's samples, a row a load case, each labelled with it (the old run was paused at
@@ -56,7 +56,7 @@ def conditional_lesson(page, screenshots, server: str, runs_root) -> None:
         .first.click()
     s.keeps_training("on the Quality view")
     button(page, s.t("pause")).click()  # paused on its view, the report comes at once (playing, on its budget)
-    wait_for(lambda: s.status() == s.t("state_paused"), 30, "the status to say paused")
+    wait_for(lambda: s.status() == s.t("state_paused"), ANSWER_S, "the status to say paused")
     page.get_by_text(s.t("fig_physics", n=24)).first.wait_for(timeout=120_000)
     s.sees_no_error("conditional, Quality view")
     s.reads_only_french("conditional-quality")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from pages import VISIBLE_TEXT, Student, button, english_only_words, open_page, wait_for
+from pages import ANSWER_S, VISIBLE_TEXT, Student, button, english_only_words, open_page, wait_for
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -62,7 +62,7 @@ def french_pages(page, s: Student, server: str) -> None:
     page.get_by_role("option", name=s.t("ctl_lr_g"), exact=True).click()
     page.keyboard.press("Escape")
     chip = chooser.locator("[data-tag] > span").first
-    wait_for(lambda: chip.count() == 1, 30, "the chip of the chosen control")
+    wait_for(lambda: chip.count() == 1, ANSWER_S, "the chip of the chosen control")
     assert chip.evaluate("e => e.scrollWidth <= e.clientWidth"), "the chip cuts its label"
     code = s.sidebar().locator('[data-testid="stCode"]').last.inner_text()
     assert "# train_step, 1 200 fois" in code, code  # the notebook lines' comments in French

@@ -28,7 +28,7 @@ import pytest
 from app.i18n import text
 from mechgan import data
 from conftest import ROOT, free_port, start_server, stop_server, wait_healthy
-from pages import ANSWER_MS, Student, button, open_page, shoot, wait_for
+from pages import ANSWER_MS, ANSWER_S, Student, button, open_page, shoot, wait_for
 
 sys.path.insert(0, str(ROOT / "bench"))
 from replicas_bench import HAPROXY, start_balancer  # noqa: E402  (the load test's balancer too)
@@ -143,7 +143,7 @@ def test_three_replicas_behind_haproxy(cluster, browser, screenshots):
         class_view_lists(teacher, runs=REPLICAS, servers=REPLICAS)
         assert "teacher=" not in teacher.page.url, "the token stays in the address bar"
         images = teacher.page.locator('[data-testid="stImage"] img')
-        wait_for(lambda: images.count() >= 2 * REPLICAS, 30, "each run's samples and loss curves")
+        wait_for(lambda: images.count() >= 2 * REPLICAS, ANSWER_S, "each run's samples and loss curves")
         for changed in ("lr_g = 0.05", "k_d = 5"):  # each run's settings that differ from the class's
             teacher.page.get_by_text(changed).first.wait_for(timeout=ANSWER_MS)
         shoot(teacher.page, screenshots, "class-view-en")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 
-from pages import ANSWER_MS, Student, button, metric, no_exception, play_out, shoot, wait_for
+from pages import ANSWER_MS, ANSWER_S, Student, button, metric, no_exception, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -40,23 +40,23 @@ def _reads(page, server, screenshots, runs_root) -> None:
     assert _delta(page, s.t("loss_g")) == s.t("loss_unchanged") and _delta(page, s.t("loss_d")) == s.t("loss_updated")
     assert metric(page, s.t("loss_g")) != "—"
 
-    wait_for(lambda: _legend(page, s.t("fig_losses")) == [s.t("loss_d"), s.t("loss_g")], 30, "the losses' legend")
+    wait_for(lambda: _legend(page, s.t("fig_losses")) == [s.t("loss_d"), s.t("loss_g")], ANSWER_S, "the losses' legend")
     scores = s.t("fig_d_scores")
-    wait_for(lambda: _legend(page, scores) == [s.t("d_real"), s.t("d_fake")], 30, "the D scores' legend")
+    wait_for(lambda: _legend(page, scores) == [s.t("d_real"), s.t("d_fake")], ANSWER_S, "the D scores' legend")
     shoot(page, screenshots, "student-reads-fr-lab")
 
     title, about = s.t("preset_balanced"), s.t("preset_balanced_about")
     _pick_preset(page, s, title)
-    wait_for(lambda: about in _sidebar_text(s), 30, "the preset's description")
+    wait_for(lambda: about in _sidebar_text(s), ANSWER_S, "the preset's description")
     s.slider("ctl_lr_g").press("ArrowRight")  # a manual change: the box says so, the description goes
-    wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], 30, "the preset box to say custom settings")
+    wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], ANSWER_S, "the preset box to say custom settings")
     assert about not in _sidebar_text(s)
 
     _pick_preset(page, s, title)
-    wait_for(lambda: _preset_box(s) == [title], 30, "the preset again")
+    wait_for(lambda: _preset_box(s) == [title], ANSWER_S, "the preset again")
     s.sidebar().get_by_role("button", name=s.t("load_pretrained")).click()
     wait_for(lambda: metric(page, s.t("iteration")) == PRETRAINED_ITERATION, 120, "the pretrained run")
-    wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], 30, "custom settings after the pretrained start")
+    wait_for(lambda: _preset_box(s) == [s.t("preset_custom")], ANSWER_S, "custom settings after the pretrained start")
 
     page.get_by_text(s.t("compare"), exact=True).click()
     page.get_by_text(f"B · {s.t('same_settings')}").wait_for(timeout=120_000)

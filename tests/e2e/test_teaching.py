@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import text
 
-from pages import button, iteration, metric, play_out, shoot, wait_for
+from pages import ANSWER_S, button, iteration, metric, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -29,7 +29,7 @@ def _ready(page, server: str, query: str = "") -> None:
 
 def _pick_preset(page, title: str) -> None:
     picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Preset")
-    wait_for(lambda: picker.count() == 1, 30, "the page to settle on one preset picker")  # a rerun fades, then
+    wait_for(lambda: picker.count() == 1, ANSWER_S, "the page to settle on one preset picker")  # a rerun fades, then
     picker.click()  # drops, the other run's picker
     page.get_by_role("option", name=title).click()
     page.wait_for_timeout(500)
@@ -81,7 +81,8 @@ def _compare(page, server: str, screenshots) -> None:
     _pick_preset(page, text("preset_both_large", "en"))  # run A
     page.locator('[data-testid="stSidebar"]').get_by_text("B", exact=True).click()
     lr_g = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(has_text="Learning rate of G")
-    wait_for(lambda: _value(lr_g) == "5e-4", 30, "the sidebar to show run B's settings (A's are the preset's 2e-2)")
+    wait_for(lambda: _value(lr_g) == "5e-4", ANSWER_S,
+             "the sidebar to show run B's settings (A's are the preset's 2e-2)")
     _pick_preset(page, text("preset_both_small", "en"))
     wait_for(lambda: metric(page, "Status") == "paused", 120, "both runs to be ready")
     button(page, "Play").click()
@@ -129,7 +130,8 @@ def test_a_class_link_opens_only_the_chosen_controls_in_a_new_browser(server, br
         for label in ("Learning rate of G", "Learning rate of D"):
             _choose(page, chooser, label)
         class_link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').nth(1)
-        wait_for(lambda: "show=lr_g%2Clr_d" in class_link.inner_text(), 30, "the class link to list both controls")
+        wait_for(lambda: "show=lr_g%2Clr_d" in class_link.inner_text(), ANSWER_S,
+                 "the class link to list both controls")
         link = class_link.inner_text().strip()
         assert "show=lr_g%2Clr_d" in link and "lr_g=0.0003" in link
 
