@@ -114,14 +114,17 @@ def _control(name: str, run: Run) -> None:
         st.select_slider(label, sorted(set(param.steps) | {ss[key]}), format_func=_format(name), **common)
 
 
-def _apply_preset(run: Run, key: str) -> None:
+def _apply_preset(run: Run, key: str, shown: str) -> None:
     """Set the picked preset's values in the run's controls and restart the run with them: a preset describes
-    a run from its start (the same rates applied to a trained network do something else)."""
+    a run from its start (the same rates applied to a trained network do something else).
+
+    A box reporting the preset it was drawn showing is no pick: a loaded server can deliver the value of a box a
+    rerun has replaced (after a manual change), and applying it would restart the student's run."""
     from mechgan.presets import PRESETS
 
     ss = st.session_state
     preset = PRESETS.get(ss[key])
-    if preset is None:
+    if preset is None or ss[key] == shown:
         return
     for name, value in preset.changes.items():
         ss[store(name, run.name)] = value
@@ -151,7 +154,7 @@ def _preset_picker(run: Run) -> None:
     key = f"_preset_{run.name}_{language_visit()}_{shown}"
     st.selectbox(T("ctl_preset"), tuple(titles), index=tuple(titles).index(shown), format_func=titles.get,
                  disabled=conditional, help=T("help_preset_conditional" if conditional else "help_preset"),
-                 key=key, on_change=_apply_preset, args=(run, key))
+                 key=key, on_change=_apply_preset, args=(run, key, shown))
     if preset is not None and not conditional:
         st.caption(T(f"preset_{preset.name}_about"))
 
