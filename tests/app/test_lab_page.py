@@ -151,6 +151,22 @@ def test_a_preset_picked_mid_run_restarts_it_and_the_box_follows_the_settings(la
     assert not [c.value for c in lab.sidebar.caption if c.value == text("preset_both_large_about", "en")]
 
 
+def test_a_replaced_preset_box_sent_again_is_no_pick(lab):
+    """A loaded browser can send, with the rerun after a manual change, the value of the preset box that rerun
+    replaced (tests/e2e/test_class.py saw the preset applied again: the run back at iteration 0)."""
+    preset_picker(lab).set_value("both_small").run()
+    wait_until(lab, lambda at: ready_at(at, 0), 60, "the preset's fresh run")
+    replaced = preset_picker(lab)._widget_state  # what the browser holds of the box
+    lab.button(key="btn_step").click().run()
+    lab.select_slider(key=widget_key("cfg_lr_g")).set_value(5e-4).run()  # a manual change: the box is replaced
+    assert preset_picker(lab).value == ""
+    states = lab._tree.get_widget_states()  # what the browser sends, plus the replaced box it still holds
+    states.widgets.append(replaced)
+    lab._run(states)
+    assert lab.session_state["cfg_lr_g"] == 5e-4 and preset_picker(lab).value == ""
+    assert worker_of(lab).snapshot().iteration == 1 and not lab.exception
+
+
 def ready_at(at, iteration: int) -> bool:
     snap = worker_of(at).snapshot()
     return snap.state == "paused" and snap.iteration == iteration
