@@ -38,7 +38,7 @@ def _soak():
 
 @pytest.mark.loadtest
 @pytest.mark.timeout(900)
-def test_two_waves_of_students_train_save_and_leave_nothing_behind(tmp_path):
+def test_waves_of_students_train_save_and_leave_nothing_behind(tmp_path):
     report = _soak().soak(waves=3, students=3, seconds=20, idle_pause_s=12.0, idle_free_s=12.0, max_training=2,
                           slice_s=5, env={"MALLOC_ARENA_MAX": "2"}, log_path=tmp_path / "server.log")
     print("\n".join(report.lines()))
