@@ -5,6 +5,7 @@ import re
 import time
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import TEXTS, text
 
@@ -39,6 +40,34 @@ def wait_for(predicate, timeout: float, what: str) -> None:
 
 def button(page, name: str):
     return page.get_by_role("button", name=name, exact=True)
+
+
+def pick(page, box, title: str) -> None:
+    """Pick ``title`` in the select box ``box``.  A rerun of the page (a live change's change of pace, a loaded
+    server redrawing the sidebar) closes an open drop-down or swaps the box: open it again until the click lands."""
+    for _ in range(10):
+        try:
+            box.locator("input").last.click(timeout=5000)  # the new box, while a rerun swaps the old one out
+            page.get_by_role("option", name=title).click(timeout=3000)
+            return
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not pick {title}")
+
+
+def choose(page, chooser, label: str) -> None:
+    """Add ``label`` to the multiselect ``chooser`` and see its tag, opening the drop-down again when a rerun
+    closed it or lost the click."""
+    option = page.get_by_role("option", name=label, exact=True)
+    for _ in range(10):
+        chooser.locator("input").click()  # not the middle of the box, where a chosen tag's × may sit
+        try:
+            option.click(timeout=3000)
+            chooser.get_by_text(label, exact=True).wait_for(timeout=5000)  # the tag shows: the pick held
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not pick {label}")
 
 
 def shoot(page, folder, name: str) -> None:

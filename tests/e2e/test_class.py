@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 
-from pages import ANSWER_MS, Student, button, open_page, play_out, shoot, wait_for
+from pages import ANSWER_MS, Student, button, open_page, pick, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -58,8 +58,8 @@ def lesson(page, screenshots, server: str, runs_root, tmp_path) -> None:
     button(page, s.t("pause")).click()
     wait_for(lambda: s.status() == s.t("state_paused"), 5, "the status to say paused")
 
-    s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")).click()
-    page.get_by_role("option", name=s.t("preset_both_small")).click()
+    pick(page, s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")),
+         s.t("preset_both_small"))
     small = {"lr_g": "2e-7", "lr_d": "2e-7", "connect_weight": "0"}
     s.shows_settings(small)
     button(page, s.t("reset")).click()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 
-from pages import ANSWER_MS, ANSWER_S, Student, button, metric, no_exception, play_out, shoot, wait_for
+from pages import ANSWER_MS, ANSWER_S, Student, button, metric, no_exception, pick, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -89,14 +89,5 @@ def _sidebar_text(s: Student) -> str:
 
 
 def _pick_preset(page, s: Student, title: str) -> None:
-    """Pick ``title``; a whole-page rerun (the Lab's change of pace after a live change) closes an open
-    drop-down, so open it again until the option can be clicked."""
-    box = s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset"))
-    for _ in range(10):
-        try:
-            box.locator("input").last.click(timeout=5000)  # the new box, while a rerun swaps the old one out
-            page.get_by_role("option", name=title).click(timeout=3000)
-            break
-        except PlaywrightError:
-            page.keyboard.press("Escape")
+    pick(page, s.sidebar().locator('[data-testid="stSelectbox"]').filter(has_text=s.t("ctl_preset")), title)
     wait_for(lambda: s.status() == s.t("state_paused") and s.iteration() == 0, 60, "the preset's fresh run")

@@ -7,11 +7,10 @@ import time
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import text
 
-from pages import ANSWER_S, button, iteration, metric, play_out, shoot, wait_for
+from pages import ANSWER_S, button, choose, iteration, metric, pick, play_out, shoot, wait_for
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -30,8 +29,7 @@ def _ready(page, server: str, query: str = "") -> None:
 def _pick_preset(page, title: str) -> None:
     picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Preset")
     wait_for(lambda: picker.count() == 1, ANSWER_S, "the page to settle on one preset picker")  # a rerun fades, then
-    picker.click()  # drops, the other run's picker
-    page.get_by_role("option", name=title).click()
+    pick(page, picker, title)  # drops, the other run's picker
     page.wait_for_timeout(500)
 
 
@@ -99,21 +97,6 @@ def _compare(page, server: str, screenshots) -> None:
     assert at_iteration <= TOLD_APART_BY
 
 
-def _choose(page, chooser, label: str) -> None:
-    """Pick ``label`` in a multiselect.  The Lab reruns as a whole when its refresh pace changes (2 s after a
-    live change), which closes an open drop-down: open it again until the option can be clicked."""
-    option = page.get_by_role("option", name=label)
-    for _ in range(10):
-        chooser.locator("input").click()  # not the middle of the box, where a chosen tag's × may sit
-        try:
-            option.click(timeout=3000)
-            chooser.get_by_text(label, exact=True).wait_for(timeout=5000)  # the tag shows: the pick held
-            return
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not pick {label}")
-
-
 def test_a_class_link_opens_only_the_chosen_controls_in_a_new_browser(server, browser, screenshots):
     teacher = browser.new_context(viewport={"width": 1366, "height": 1000})
     student = browser.new_context(viewport={"width": 1366, "height": 1000})
@@ -128,7 +111,7 @@ def test_a_class_link_opens_only_the_chosen_controls_in_a_new_browser(server, br
         page.locator('[data-testid="stSidebar"]').get_by_text("Share these settings").click()
         chooser = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Controls the students see")
         for label in ("Learning rate of G", "Learning rate of D"):
-            _choose(page, chooser, label)
+            choose(page, chooser, label)
         class_link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').nth(1)
         wait_for(lambda: "show=lr_g%2Clr_d" in class_link.inner_text(), ANSWER_S,
                  "the class link to list both controls")
