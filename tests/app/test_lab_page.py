@@ -155,7 +155,8 @@ def test_a_replaced_preset_box_sent_again_is_no_pick(lab):
     """A loaded browser can send, with the rerun after a manual change, the value of the preset box that rerun
     replaced (tests/e2e/test_class.py saw the preset applied again: the run back at iteration 0)."""
     preset_picker(lab).set_value("both_small").run()
-    wait_until(lab, lambda at: ready_at(at, 0), 60, "the preset's fresh run")
+    wait_until(lab, lambda at: ready_at(at, 0) and not at.button(key="btn_step").disabled, 60,
+               "the preset's fresh run, its Step button enabled")  # the page may draw the restart a rerun late
     replaced = preset_picker(lab)._widget_state  # what the browser holds of the box
     lab.button(key="btn_step").click().run()
     lab.select_slider(key=widget_key("cfg_lr_g")).set_value(5e-4).run()  # a manual change: the box is replaced
