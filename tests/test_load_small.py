@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 SOAK = Path(__file__).resolve().parents[1] / "bench" / "soak.py"
-# One-off rises of 5.5 % and 8.9 % were measured in a single wave; waves without one grew 0.3 % to 4.6 %.
-# 6 % of ~1 GB fails a leak of ~20 MB per closed run (3 a wave) in both later waves.
+# Above a clean wave's growth, below a leak of ~20 MB per closed run (figures: docs/decisions.md).
 MARGIN = 0.06
 
 
