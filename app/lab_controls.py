@@ -24,7 +24,7 @@ from app.worker import Snapshot, Worker
 STEP_WAIT_S = 10.0
 COMMAND_WAIT_S = 1.0  # Play/Pause: the status the page shows next is the worker's answer
 CONTROLS = tuple(name for name, p in PARAMS.items() if p.group)  # the sidebar's fields, in the table's order
-# A converged run shipped with the lab: `mechgan train --name pretrained --runs-dir assets --steps 3000 --overwrite`
+# A converged run shipped with the lab; the README gives the two commands that rebuild it
 PRETRAINED = Path(__file__).resolve().parent.parent / "assets" / "pretrained"
 
 

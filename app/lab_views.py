@@ -16,7 +16,7 @@ from mechgan.config import PROBABILITY_LOSSES, TrainConfig
 
 from app import live_charts
 from app.health import FORMATS, HealthTracker
-from app.state import N, T, kept, localized_figure, localized_spec, number_format, said
+from app.state import N, T, kept, lang, localized_figure, localized_spec, number_format, said
 from app.views import ViewMaker
 from app.worker import Snapshot
 
@@ -58,13 +58,14 @@ def curves(data_and_spec) -> None:
 
 
 def _kept(name: str, token, build):
-    """``build()``, or the figure built for an equal ``token`` at an earlier refresh.
+    """``build()``, or the figure built for an equal ``token`` in the same language at an earlier refresh.
 
     The page redraws every few seconds for every student, and most of what it
     draws has not changed since: the curves of a queued run, the sample grid
-    (a PNG) between two snapshots of the samples.
+    (a PNG) between two snapshots of the samples.  A grid's scores are written
+    the language's way (0,5 or 0.5): a switch draws them anew.
     """
-    ss = st.session_state
+    ss, token = st.session_state, (lang(), token)
     kept = ss.get(f"_figure_{name}")
     if kept is None or kept[0] != token:
         kept = ss[f"_figure_{name}"] = (token, build())

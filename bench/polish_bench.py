@@ -7,7 +7,9 @@ each, ``conditional.evaluation_sets``): median |CE| against the case's converged
 one 8-connected piece), LD (no material under the load) and time per design, for K = 0 / 2 / 5 / 10 / 20:
 
 * G + K: the shipped conditional G (one design per case and noise seed), then ``topopt.polish`` for K
-  iterations (K = 0: G's binarized design); the time includes G's share of its batch;
+  iterations (K = 0: G's binarized design), then made parts (``specification.prune_to_parts``), as
+  ``mechgan design`` and the Design page deliver them; "FM8 drawn" is before that step; the time
+  includes G's share of its batch;
 * cold K: SIMP from the uniform density, stopped after K iterations and thresholded (one run per case,
   its state after each iteration, as a run stopped there returns it);
 * retrieval + K: the nearest training design (by condition), then K iterations.
@@ -34,10 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from mechgan import conditional, data, physics_metrics, topopt  # noqa: E402
-from mechgan.specification import encode_condition, shipped_split  # noqa: E402
+from mechgan.specification import encode_condition, prune_to_parts, shipped_split  # noqa: E402
 
 KS = (0, 2, 5, 10, 20)
-FIGURES = ("median_abs_ce", "fm8", "ld")
+FIGURES = ("median_abs_ce", "fm8_drawn", "fm8", "ld")
 
 
 @dataclass
@@ -64,6 +66,13 @@ def polished(designs: np.ndarray, cases: physics_metrics.Cases, k: int, mix: flo
         return designs
     return np.array([topopt.polish(d, cases.load_case(i), float(cases.volfracs[i]), k, mix=mix).design
                      for i, d in enumerate(designs)])
+
+
+def summary(designs: np.ndarray, cases: physics_metrics.Cases, prune: bool = False) -> dict[str, float]:
+    """Physics of ``designs``, made parts first when ``prune``; "fm8_drawn" is their FM8 before."""
+    drawn = physics_metrics.measure(designs, cases)
+    parts = physics_metrics.measure(prune_to_parts(designs, cases.rows), cases) if prune else drawn
+    return physics_metrics.summarize(parts) | {"fm8_drawn": float(np.mean(drawn["fm8"]))}
 
 
 def cold_runs(cases: physics_metrics.Cases) -> tuple[np.ndarray, np.ndarray]:
@@ -114,14 +123,12 @@ def bench_set(name: str, cases: physics_metrics.Cases, model, retrieval, args: a
         starts.setdefault("G", g)
         for k in KS:
             row = rows.setdefault(("G", k), Row([]))
-            row.summaries.append(physics_metrics.summarize(physics_metrics.measure(polished(g, cases, k, args.mix),
-                                                                                   cases)))
+            row.summaries.append(summary(polished(g, cases, k, args.mix), cases, prune=True))
     for k in KS:
-        rows["retrieval", k] = Row([physics_metrics.summarize(
-            physics_metrics.measure(polished(starts["retrieval"], cases, k, args.mix), cases))])
+        rows["retrieval", k] = Row([summary(polished(starts["retrieval"], cases, k, args.mix), cases)])
     cold_designs, cold_ce = cold_runs(cases)
     for k in KS[1:]:
-        rows["cold", k] = Row([physics_metrics.summarize(physics_metrics.measure(cold_designs[k - 1], cases))])
+        rows["cold", k] = Row([summary(cold_designs[k - 1], cases)])
     catch_up = _catch_up(rows, cold_ce)
     plan = [(who, k) for k in KS[1:] for who in ("G", "cold", "retrieval")]
     plan += [("cold", k) for k in sorted(set(catch_up["iters"])) if ("cold", k) not in plan]
@@ -138,7 +145,7 @@ def bench_set(name: str, cases: physics_metrics.Cases, model, retrieval, args: a
 def _print_set(name: str, n: int, args: argparse.Namespace, rows: dict[tuple[str, int], Row]) -> None:
     print(f"\n{name}: {n} cases, G over {args.seeds} noise seeds (mean [min-max]); time a design: "
           f"best of {args.repeats}, median over {min(args.timing_cases, n)} cases, G's designs of seed 0")
-    print(f"{'':16s}{'median |CE|':>26s}{'FM8':>26s}{'LD':>26s}{'time/design':>14s}")
+    print(f"{'':16s}{'median |CE|':>26s}{'FM8 drawn':>26s}{'FM8':>26s}{'LD':>26s}{'time/design':>14s}")
     for k in KS:
         for who, label in (("G", f"G + {k}"), ("cold", f"cold SIMP {k}"), ("retrieval", f"retrieval + {k}")):
             if (who, k) in rows:
@@ -174,7 +181,8 @@ def _targets(test: dict, ood: dict) -> None:
     g5 = test["rows"]["G", 5]
     print("\ntargets (issue 20), on the means above:")
     print(f"  test: G + 5 median |CE| <= 1 %: {100 * g5.mean('median_abs_ce'):.2f} %; FM8 <= 1 %: "
-          f"{100 * g5.mean('fm8'):.2f} %; time <= 1/4 of a cold SIMP to the same median |CE|: "
+          f"{100 * g5.mean('fm8'):.2f} % as parts ({100 * g5.mean('fm8_drawn'):.2f} % as drawn); "
+          "time <= 1/4 of a cold SIMP to the same median |CE|: "
           f"worst seed {max(test['catch_up']['ratio']):.2f}")
     for k in (5, 10):
         g, cold, ret = (ood["rows"][who, k] for who in ("G", "cold", "retrieval"))

@@ -5,6 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from mechgan.cli_common import conditional_run, fail, resolve_run
+from mechgan.cli_design import add_design_command
+
 
 def _dataset_build(args: argparse.Namespace) -> int:
     from tqdm import tqdm
@@ -82,7 +85,7 @@ def _trainer_of(args: argparse.Namespace, name: str, new, designs=None):
                              f"another --name (e.g. {runs.free_run_name(name, args.runs_dir)!r})"
                              + (" or pass --overwrite" if hasattr(args, "overwrite") else ""))
         return new(_config_from(args))
-    trainer = runs.load_run(_resolve_run(name, args.runs_dir), designs)
+    trainer = runs.load_run(resolve_run(name, args.runs_dir), designs)
     changes = {k: v for k, v in _named_settings(args).items() if v != getattr(trainer.config, k)}
     if frozen := sorted(set(changes) - LIVE_FIELDS):
         raise ValueError(f"--resume keeps the model of {name!r}: "
@@ -104,7 +107,7 @@ def _train(args: argparse.Namespace) -> int:
         designs = user_data.load_user_dataset(args.data) > 0.5 if args.data else None
         trainer = _trainer_of(args, name, lambda config: Trainer(config, designs), designs)
     except ValueError as e:  # DatasetError and SettingError are ValueErrors
-        return _fail(str(e))
+        return fail(str(e))
     writer = tensorboard_log.writer(args.tensorboard, name)
     _train_for(trainer, args, name, None if writer is None else lambda rec: tensorboard_log.record(writer, trainer, rec))
     path = runs.save_run(trainer, name, args.runs_dir, overwrite=args.overwrite or args.resume)
@@ -119,7 +122,7 @@ def _train_for(trainer, args: argparse.Namespace, name: str, after=None) -> None
     ``after(record)`` after each iteration.  Ctrl-C stops it: the caller saves the run so far."""
     from tqdm import tqdm
 
-    bar = tqdm(total=None if args.minutes else args.steps, unit="it", desc=name)
+    bar = tqdm(total=None if args.minutes else args.steps, initial=trainer.iteration, unit="it", desc=name)
 
     def progress(rec: dict) -> None:
         bar.update(1)
@@ -137,59 +140,59 @@ def _train_for(trainer, args: argparse.Namespace, name: str, after=None) -> None
         bar.close()
 
 
-def _resolve_run(run: str, runs_dir: str) -> Path:
-    from mechgan import runs
-
-    paths = (Path(run), Path(runs_dir) / runs.sanitize_run_name(run))
-    for path in paths:
-        if (path / "config.json").is_file():
-            return path
-    raise ValueError(f"no saved run {run!r} (looked for {paths[0]} and {paths[1]})")
-
-
 def _sample(args: argparse.Namespace) -> int:
     from mechgan import runs
     from mechgan.training import generate_and_save
 
     try:
-        trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
+        trainer = runs.load_run(resolve_run(args.run, args.runs_dir))
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
     if args.n < 1:
-        return _fail(f"--n must be at least 1, got {args.n}")
+        return fail(f"--n must be at least 1, got {args.n}")
     path = generate_and_save(trainer, trainer.sample_noise(args.n, args.seed), args.out)
     print(f"wrote {args.n} samples to {path}")
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from mechgan import metrics, runs
+    """The quality report of a saved run's samples as drawn (its verdict is the exit status), beside the
+    same samples as parts; a conditional model's physics."""
+    from mechgan import data, metrics, pieces, runs
 
     if args.run.endswith(".npz") or _is_conditional(args):
         return _evaluate_conditional(args)
     try:
-        trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
+        trainer = runs.load_run(resolve_run(args.run, args.runs_dir))
     except ValueError as e:
-        return _fail(str(e))
-    report = metrics.quality_report(trainer.generate(trainer.sample_noise(args.n, args.seed)),
-                                    compliance_samples=args.compliance_samples)
-    print(f"quality of {args.n} samples after {trainer.iteration} iterations:")
-    for key, value in report.items():
-        print(f"  {key:22s} {value:.4f}" if isinstance(value, float) else f"  {key:22s} {value}")
+        return fail(str(e))
+    images = trainer.generate(trainer.sample_noise(args.n, args.seed))
+    report = metrics.quality_report(images, compliance_samples=args.compliance_samples)
+    parts = metrics.quality_report(pieces.prune(data.binarize(images)), compliance_samples=0)
+    print(f"quality of {args.n} samples after {trainer.iteration} iterations, as drawn and as parts "
+          "(the pieces cut off from the clamped one removed):")
+    print(f"  {'':22s} {'drawn':>8s} {'parts':>8s}")
+    for key, value in report.items():  # a part's binarity is 1 and its compliance that of the design drawn
+        print(f"  {key:22s} {value:8.4f} " + ("" if key in ("binarity", "compliance_gap") else f"{parts[key]:8.4f}"))
     bar = ", ".join(str(c) for c in metrics.QUALITY_BAR.values())
-    if metrics.passes_bar(report):
-        print(f"PASS: meets the quality bar ({bar})")
-        return 0
-    print(f"FAIL: misses {', '.join(str(metrics.QUALITY_BAR[k]) for k in metrics.bar_failures(report))} "
-          f"(bar: {bar})")
-    return 1
+    print(f"as parts: {_verdict(parts)}")
+    print(f"as drawn: {_verdict(report)} (bar: {bar}; the exit status)")
+    return 0 if metrics.passes_bar(report) else 1
+
+
+def _verdict(report: dict) -> str:
+    from mechgan import metrics
+
+    missed = metrics.bar_failures(report)
+    return f"FAIL: misses {', '.join(str(metrics.QUALITY_BAR[k]) for k in missed)}" if missed else \
+        "PASS: meets the quality bar"
 
 
 def _is_conditional(args: argparse.Namespace) -> bool:
     from mechgan import runs
 
     try:
-        return runs.is_conditional_run(_resolve_run(args.run, args.runs_dir))
+        return runs.is_conditional_run(resolve_run(args.run, args.runs_dir))
     except ValueError:
         return False
 
@@ -199,22 +202,12 @@ def _evaluate_conditional(args: argparse.Namespace) -> int:
     from mechgan import conditional, physics_metrics
 
     try:
-        model = conditional.load_generator(args.run) if args.run.endswith(".npz") else _conditional_run(args)
+        model = conditional.load_generator(args.run) if args.run.endswith(".npz") else conditional_run(args)
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
     print(f"physics against SIMP, one design per case (at most {args.n} cases a set):")
     print(physics_metrics.format_table(conditional.physics_table(model, args.n, args.seed)))
     return 0
-
-
-def _conditional_run(args: argparse.Namespace):
-    """The generator of the saved conditional run ``args.run``."""
-    from mechgan import conditional, runs
-
-    trainer = runs.load_run(_resolve_run(args.run, args.runs_dir))
-    if not trainer.config.conditional:
-        raise ValueError(f"{args.run} is not a conditional run (train one with `mechgan train-conditional`)")
-    return conditional.ConditionalGenerator.of(trainer)
 
 
 def _train_conditional(args: argparse.Namespace) -> int:
@@ -224,7 +217,7 @@ def _train_conditional(args: argparse.Namespace) -> int:
         name = runs.sanitize_run_name(args.name)
         trainer = _trainer_of(args, name, conditional.ConditionalTrainer)
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
 
     def checkpoint(rec: dict) -> None:  # an interrupted training keeps its run
         if rec["iteration"] % args.save_every == 0:
@@ -236,73 +229,6 @@ def _train_conditional(args: argparse.Namespace) -> int:
     if args.export:
         print(f"wrote the generator to {conditional.ConditionalGenerator.of(trainer).save(args.export)}")
     return 0 if trainer.status == "ok" else 1
-
-
-def _design(args: argparse.Namespace) -> int:
-    import time
-
-    import numpy as np
-
-    try:  # before TensorFlow loads: a nonsense case costs a line, not seconds
-        cases = _design_cases(args)
-        if args.n < 1:
-            raise ValueError(f"--n must be at least 1, got {args.n}")
-        if args.polish < 0:
-            raise ValueError(f"--polish must be a number of SIMP iterations, 0 or more, got {args.polish}")
-        if not args.out.endswith(".npy"):
-            raise ValueError(f"--out must name a .npy file, got {args.out!r}")
-        from mechgan import conditional
-
-        model = _conditional_run(args) if args.run else conditional.load_generator()
-    except ValueError as e:
-        return _fail(str(e))
-    _warn_outside_trained_ranges(cases)
-    start = time.perf_counter()
-    designs = model.designs(cases, args.n, args.seed, args.polish)
-    per_design = (time.perf_counter() - start) / (len(cases) * args.n)
-    if args.cases is None:
-        designs = designs[0]
-    np.save(args.out, designs)
-    polished = f", polished by {args.polish} SIMP iterations" if args.polish else ""
-    print(f"wrote {len(cases) * args.n} designs ({designs.shape}, bool{polished}) to {args.out} "
-          f"in {per_design:.3f} s a design")
-    return 0
-
-
-def _design_cases(args: argparse.Namespace):
-    """(m, 3) cases: the file's (--cases), or the one of --row, --angle and --volume."""
-    import numpy as np
-
-    from mechgan import specification
-
-    one = (args.row, args.angle, args.volume)
-    if args.cases is not None:
-        if any(v is not None for v in one):
-            raise ValueError("give either --cases or --row, --angle and --volume, not both")
-        return specification.read_cases(args.cases)
-    if any(v is None for v in one):
-        raise ValueError("give --row, --angle and --volume (or --cases FILE)")
-    specification.check_case(*one)
-    return np.array([one])
-
-
-def _warn_outside_trained_ranges(cases) -> None:
-    import warnings
-
-    from mechgan import specification
-    from mechgan.dataset_builder import FAMILY as F
-
-    outside = sum(not specification.in_trained_ranges(int(r), a, v) for r, a, v in cases)
-    if outside:
-        which = "this load case lies" if len(cases) == 1 else f"{outside} of the {len(cases)} load cases lie"
-        warnings.warn(f"{which} outside the trained ranges (rows {F.row_min}-{F.row_max}, angles within "
-                      f"+-{F.angle_max_deg:g} degrees, volume {F.volfrac_min:g}-{F.volfrac_max:g}): the designs "
-                      "are out-of-distribution guesses", stacklevel=1)
-
-
-def _fail(message: str) -> int:
-    print(f"mechgan: error: {message}", file=sys.stderr)
-    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.set_defaults(func=_dataset_info)
     _add_run_commands(sub)
     _add_conditional_commands(sub)
+    add_design_command(sub)
     return parser
 
 
@@ -372,23 +299,6 @@ def _add_conditional_commands(sub) -> None:
     t.add_argument("--export", metavar="FILE.npz", help="also write the generator alone (as shipped in assets/)")
     _add_config_options(t)
     t.set_defaults(func=_train_conditional)
-    d = sub.add_parser("design", help="designs for a load case from the conditional model, as an .npy "
-                                      "(N, 50, 50) bool array; for a file of cases, (cases, N, 50, 50)")
-    d.add_argument("--row", type=float, help="load node row on the right edge: 0 top, 50 bottom")
-    d.add_argument("--angle", type=float, help="load direction, degrees from straight down, "
-                                               "positive towards the free end")
-    d.add_argument("--volume", type=float, help="target volume fraction, in (0, 1)")
-    d.add_argument("--cases", metavar="FILE.csv", help="many cases in one call instead of --row/--angle/--volume: "
-                                                       "one row,angle,volume a line (a header line allowed)")
-    d.add_argument("--n", type=int, default=8, help="designs per case (default: %(default)s)")
-    d.add_argument("--polish", type=int, default=0, metavar="K",
-                   help="K SIMP iterations from each generated design, then the usual threshold "
-                        "(default: %(default)s, G's designs as they are)")
-    d.add_argument("--out", required=True, help="output .npy file")
-    d.add_argument("--seed", type=int, default=0, help="seed of the noise (the same noises for every case)")
-    d.add_argument("--run", help="a saved conditional run instead of the shipped model")
-    d.add_argument("--runs-dir", default="runs")
-    d.set_defaults(func=_design)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ from scipy.spatial import cKDTree
 from mechgan import data, models, physics_metrics, topopt
 from mechgan.config import TrainConfig
 from mechgan.dataset_builder import OOD_DATASET_PATH
-from mechgan.specification import CONDITION_DIM, SPLIT_SEED, encode_condition, shipped_split
+from mechgan.specification import CONDITION_DIM, SPLIT_SEED, encode_condition, prune_to_parts, shipped_split
 from mechgan.training import Trainer
 
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "assets" / "conditional_gan.npz"
@@ -72,9 +72,10 @@ class ConditionalGenerator:
         conditions = np.atleast_2d(np.asarray(conditions, np.float32))
         return self._images(self._latents(len(conditions), seed), conditions)
 
-    def designs(self, cases: np.ndarray, n: int = 1, seed: int = 0, polish: int = 0) -> np.ndarray:
-        """(len(cases), n, 50, 50) bool designs for (row, angle, volume) cases, then ``polish`` SIMP
-        iterations from each (0: G's designs as they are).
+    def designs(self, cases: np.ndarray, n: int = 1, seed: int = 0, polish: int = 0,
+                prune: bool = True) -> np.ndarray:
+        """(len(cases), n, 50, 50) bool designs for (row, angle, volume) cases: G's, then ``polish`` SIMP
+        iterations from each (0: none), then made parts by ``specification.prune_to_parts`` (``prune=False``: as drawn).
 
         Every case sees the same ``n`` noises, so a case's designs are those :meth:`design` gives it alone.
         """
@@ -86,13 +87,15 @@ class ConditionalGenerator:
             for (row, angle, volfrac), case_designs in zip(cases, out):
                 load = topopt.LoadCase(int(row), float(angle))
                 case_designs[:] = [topopt.polish(d, load, float(volfrac), polish).design for d in case_designs]
+        if prune:
+            parts = prune_to_parts(out.reshape(-1, models.SIZE, models.SIZE), np.repeat(cases[:, 0], n))
+            out = parts.reshape(out.shape)
         return out
 
     def design(self, row: int, angle_deg: float, volfrac: float, n: int = 1, seed: int = 0,
-               polish: int = 0) -> np.ndarray:
-        """(n, 50, 50) bool designs for one load case (binarized at mid-level), each polished by
-        ``polish`` SIMP iterations when > 0."""
-        return self.designs(np.array([[row, angle_deg, volfrac]]), n, seed, polish)[0]
+               polish: int = 0, prune: bool = True) -> np.ndarray:
+        """(n, 50, 50) bool designs for one load case, as :meth:`designs` makes them."""
+        return self.designs(np.array([[row, angle_deg, volfrac]]), n, seed, polish, prune)[0]
 
     def _latents(self, n: int, seed: int) -> np.ndarray:
         return np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype(np.float32)
@@ -159,6 +162,7 @@ def live_physics(trainer: Trainer, n: int = physics_metrics.LIVE_CASES) -> dict[
     images = trainer.generate(np.concatenate([z, c], axis=1))
     return physics_metrics.summarize(physics_metrics.measure(data.binarize(images), cases))
 
+
 def evaluation_sets(limit: int | None = None) -> dict[str, "physics_metrics.Cases"]:
     """The held-out test cases and the out-of-distribution cases (the first ``limit`` of each)."""
     ood = load_ood()
@@ -166,12 +170,15 @@ def evaluation_sets(limit: int | None = None) -> dict[str, "physics_metrics.Case
 
 
 def physics_table(model: ConditionalGenerator | None, limit: int | None = None, seed: int = 0) -> dict[str, dict]:
-    """Summaries {"<who> <set>": row} of the model (one design per case) and of retrieval."""
+    """Summaries {"<who> <set>": row} of the model (one design per case; as drawn, and pruned to parts) and
+    of retrieval."""
     retrieval, rows = Retrieval.shipped(), {}
     for name, cases in evaluation_sets(limit).items():
         c = encode_condition(cases.rows, cases.angles, cases.volfracs)
         if model is not None:
-            rows[f"G {name}"] = physics_metrics.summarize(
-                physics_metrics.measure(data.binarize(model.images(c, seed)), cases))
+            drawn = data.binarize(model.images(c, seed))
+            rows[f"G {name}"] = physics_metrics.summarize(physics_metrics.measure(drawn, cases))
+            rows[f"G pruned {name}"] = physics_metrics.summarize(
+                physics_metrics.measure(prune_to_parts(drawn, cases.rows), cases))
         rows[f"retrieval {name}"] = physics_metrics.summarize(physics_metrics.measure(retrieval.designs(c), cases))
     return rows

@@ -4,7 +4,7 @@ A piece is 8-connected solid; a design's main piece is its largest piece
 touching the clamped edge (column 0), else its largest.  Every other piece is
 floating material, and a small one is a speck.  G's connect penalty reads
 :func:`connect_mask`, where the structure is the piece that joins the clamped edge
-to the load.
+to the load; :func:`prune` keeps that piece alone, which makes a design a part.
 """
 from __future__ import annotations
 
@@ -41,6 +41,18 @@ def floating_mask(images: np.ndarray, level: float = 0.0) -> np.ndarray:
     x = np.asarray(images)
     labels, cut_off, _ = _cut_off((x[..., 0] if x.ndim == 4 else x) > level)
     return cut_off[labels].reshape(x.shape)
+
+
+def prune(designs: np.ndarray, load_rows: np.ndarray | None = None) -> np.ndarray:
+    """(N, H, W) bool designs as parts: every piece cut off from the main piece set to void.
+
+    The main piece joins the clamped edge to the load (pixel rows ``load_rows[i, 0]..load_rows[i, 1]`` of the
+    last column) when one does, else it is the largest clamped piece, else the largest.  The material
+    removed carries no load, so a design's compliance is unchanged (docs/decisions.md).
+    """
+    solid = np.asarray(designs, bool)
+    labels, cut_off, _ = _cut_off(solid, None if load_rows is None else np.asarray(load_rows))
+    return solid & ~cut_off[labels]
 
 
 def connect_mask(images: np.ndarray, load_rows: np.ndarray, max_pixels: int = SPECK_PIXELS,

@@ -3,8 +3,9 @@
 G alone (the conditional generator's binarized designs), G + K SIMP iterations
 from each of them (``topopt.polish``), and SIMP from scratch to convergence,
 the reference each design's compliance error (CE) is measured against.  Each
-comes as an :class:`Attempt`: its designs, their compliances, their floating
-material, the SIMP iterations each had and the wall time they took.
+comes as an :class:`Attempt`: its designs made parts (the floating material
+removed, ``specification.prune_to_parts``), their compliances, the material
+removed, the SIMP iterations each had and the wall time they took.
 """
 from __future__ import annotations
 
@@ -15,16 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from mechgan import topopt
-from mechgan.pieces import floating_mask
+from mechgan.specification import prune_to_parts
 
 
 @dataclass(frozen=True)
 class Attempt:
     """A case's designs made one way."""
 
-    designs: np.ndarray  # (n, 50, 50) bool
+    designs: np.ndarray  # (n, 50, 50) bool parts
     compliance: np.ndarray  # (n,) of each binary design
-    floating: np.ndarray  # (n, 50, 50) bool: pieces cut off from the clamped part (pieces.floating_mask)
+    floating: np.ndarray  # (n, 50, 50) bool: the pieces removed, cut off from the clamp and the load
     iterations: int  # SIMP iterations each design had (0: G's designs as drawn)
     seconds: float  # wall time for all n, G's share included
 
@@ -37,24 +38,27 @@ class Attempt:
         return self.seconds / len(self.designs)
 
 
-def _attempt(designs: np.ndarray, load: topopt.LoadCase, iterations: int, seconds: float) -> Attempt:
-    designs = np.asarray(designs, bool)
-    return Attempt(designs, np.array([topopt.compliance(d, load) for d in designs]), floating_mask(designs),
+def _attempt(drawn: np.ndarray, load: topopt.LoadCase, iterations: int, seconds: float) -> Attempt:
+    """The attempt of designs as ``drawn``: made parts, the material removed kept aside to be shown."""
+    drawn = np.asarray(drawn, bool)
+    designs = prune_to_parts(drawn, np.full(len(drawn), load.row))
+    return Attempt(designs, np.array([topopt.compliance(d, load) for d in designs]), drawn & ~designs,
                    iterations, seconds)
 
 
 def generated(model, load: topopt.LoadCase, volfrac: float, n: int, seed: int) -> Attempt:
     """``n`` designs of ``model`` (a ``conditional.ConditionalGenerator``) for the case, as drawn."""
     start = time.perf_counter()
-    designs = model.design(load.row, load.angle_deg, volfrac, n, seed)
+    designs = model.design(load.row, load.angle_deg, volfrac, n, seed, prune=False)
     return _attempt(designs, load, 0, time.perf_counter() - start)
 
 
 def polished(proposals: Attempt, load: topopt.LoadCase, volfrac: float, iterations: int) -> Attempt:
-    """``iterations`` SIMP iterations from each design of ``proposals``; its time adds theirs (G proposes,
-    SIMP finishes: the time of the whole)."""
+    """``iterations`` SIMP iterations from each design of ``proposals`` as drawn (the material removed
+    included, as ``mechgan design --polish``); its time adds theirs (G proposes, SIMP finishes: the time of
+    the whole)."""
     start = time.perf_counter()
-    results = [topopt.polish(d, load, volfrac, iterations) for d in proposals.designs]
+    results = [topopt.polish(d, load, volfrac, iterations) for d in proposals.designs | proposals.floating]
     seconds = proposals.seconds + time.perf_counter() - start
     return _attempt(np.array([r.design for r in results]), load, max(r.iterations for r in results), seconds)
 

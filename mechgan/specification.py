@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mechgan import data
+from mechgan import data, pieces
 from mechgan.dataset_builder import FAMILY
 
 CONDITION_DIM = 3
@@ -42,6 +42,23 @@ def load_pixel_rows(conditions: np.ndarray | None, n: int, height: int = data.SI
         mid_row = (FAMILY.row_min + FAMILY.row_max) / 2
         row = np.rint(mid_row + np.asarray(conditions)[:, 0] * (FAMILY.row_max - mid_row))
         rows = np.stack([row, row], axis=-1)
+    return _pixel_rows(rows, height)
+
+
+def node_pixel_rows(rows, height: int = data.SIZE) -> np.ndarray:
+    """(n, 2) int first and last pixel rows of the last column that touch load node ``rows[i]``."""
+    rows = np.asarray(rows, np.float64).reshape(-1, 1)
+    return _pixel_rows(np.hstack([rows, rows]), height)
+
+
+def prune_to_parts(designs: np.ndarray, load_rows) -> np.ndarray:
+    """Each (N, H, W) bool design with the pieces cut off from the one that joins the clamped edge to load node
+    ``load_rows[i]`` set to void (``pieces.prune``): a part, in one piece, as stiff as before."""
+    designs = np.asarray(designs, bool)
+    return pieces.prune(designs, node_pixel_rows(load_rows, designs.shape[1]))
+
+
+def _pixel_rows(rows: np.ndarray, height: int) -> np.ndarray:
     rows = np.clip(rows + [-1, 0], 0, data.SIZE - 1)  # node r lies between pixel rows r - 1 and r
     return (rows * height // data.SIZE).astype(np.int64)
 

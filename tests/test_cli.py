@@ -56,7 +56,9 @@ def test_evaluate_prints_the_report_and_the_verdict(run_dir, capsys):
     code = main(["evaluate", str(run_dir / "cli-run"), "--n", "16", "--compliance-samples", "0"])
     out = capsys.readouterr().out
     assert "material_w1" in out and "floating_rate" in out and "recall" in out
-    assert code == 1 and "FAIL: misses" in out  # three iterations are far from the bar
+    assert code == 1 and "as drawn: FAIL: misses" in out  # three iterations are far from the bar
+    floating = next(line for line in out.splitlines() if line.strip().startswith("floating_rate")).split()
+    assert "parts" in out and "as parts: " in out and float(floating[2]) == 0.0  # parts float nowhere
 
 
 def test_missing_run_is_one_clear_error(tmp_path, capsys):

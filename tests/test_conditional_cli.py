@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mechgan import cli
+from mechgan import cli, physics_metrics
 
 
 def _design(tmp_path, *extra: str) -> tuple[int, str]:
@@ -62,6 +62,18 @@ def test_design_command_exits_2_without_traceback(tmp_path, case, message):
                           capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [f"mechgan: error: {message}"]
+
+
+def test_design_writes_parts_and_raw_writes_gs_designs_as_drawn(tmp_path, capsys):
+    """Issue 20: a design leaves the model as a part, in one piece; --raw gives G's floating pieces too."""
+    case = ["--row", "35", "--angle", "-20", "--volume", "0.4", "--n", "8", "--seed", "1"]
+    assert cli.main(["design", *case, "--out", str(tmp_path / "parts.npy")]) == 0
+    assert "floating pieces removed" in capsys.readouterr().out
+    assert cli.main(["design", *case, "--raw", "--out", str(tmp_path / "raw.npy")]) == 0
+    assert "as drawn, floating pieces kept" in capsys.readouterr().out
+    parts, raw = np.load(tmp_path / "parts.npy"), np.load(tmp_path / "raw.npy")
+    assert [physics_metrics.pieces(d) for d in parts] == [1] * 8
+    assert not (parts & ~raw).any() and (parts != raw).any()  # G drew floating pieces here: they went
 
 
 def test_design_polish_runs_simp_from_each_design(tmp_path, capsys):

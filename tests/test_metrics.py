@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from mechgan import data, metrics, pieces
+from mechgan import data, metrics, pieces, specification
 from mechgan.pca import fit_pca
 from mechgan.specification import dataset_conditions, load_pixel_rows
 
@@ -140,6 +140,25 @@ def test_floating_mask_marks_every_piece_cut_off_from_the_clamped_one():
     assert np.array_equal(mask[0], d[0] & ~np.isin(np.arange(50), range(20, 25))[:, None]) and not mask[1].any()
     assert metrics.floating_mask(images(d)[..., None]).shape == (2, 50, 50, 1)  # model outputs, traced above 0
     assert metrics.floating_rate(d) == mask.reshape(2, -1).any(axis=1).mean()
+
+
+def test_prune_keeps_the_piece_joining_clamp_and_load_alone():
+    d = blank(3)
+    d[0, 20:25, :] = True  # from the clamped edge to the load on rows 20..24
+    d[0, 35:45, :30] = True  # clamped and larger, but short of the load: removed
+    d[0, 0:5, 30:45] = True  # free: removed
+    d[1, 5:8, :20] = True  # no piece reaches the load: the larger clamped one stays
+    d[1, 30:40, :25] = True
+    d[1, 45:50, 40:] = True
+    d[2, 10:30, :30] = True  # one piece: as it is
+    load = np.array([[22, 23], [22, 23], [22, 23]])
+    parts = pieces.prune(d, load)
+    assert parts.dtype == bool and parts.shape == d.shape and not (parts & ~d).any()
+    assert np.array_equal(parts[0], np.isin(np.arange(50), range(20, 25))[:, None] & np.ones(50, bool))
+    assert parts[1].sum() == 250 and parts[1, 30:40, :25].all() and np.array_equal(parts[2], d[2])
+    assert np.array_equal(pieces.prune(parts, load), parts)  # a part stays as it is
+    assert np.array_equal(pieces.prune(d), d & ~metrics.floating_mask(d))  # no load: the clamped piece's
+    assert np.array_equal(specification.prune_to_parts(d, [23, 23, 23]), parts)  # load node 23: pixel rows 22, 23
 
 
 def test_connect_mask_marks_the_specks_cut_off_from_the_piece_joining_clamp_and_load():

@@ -27,6 +27,9 @@ def test_empty_and_full_designs(cases):
     per = pm.measure(empty, cases)
     assert per["ld"].all() and per["fm8"].all() and not per["support"].any()
     assert (per["vfe"] == 1).all() and (per["ce"] > 1e3).all()  # nothing carries the load
+    assert np.isnan(pm.summarize(per)["ce_loaded"])  # no design has material under the load
+    per["ld"][:3], per["ce"][:3] = False, [0.1, -0.3, 0.2]
+    assert np.isclose(pm.summarize(per)["ce_loaded"], 0.2)  # median |CE| of those that have
     full = pm.measure(np.ones_like(cases.simp_designs), cases)
     assert (full["ce"] < 0).all()  # stiffer than SIMP, at a volume the VFE shows
     assert not full["ld"].any() and not full["fm8"].any()
@@ -55,7 +58,7 @@ def test_measure_needs_one_design_per_case(cases):
 
 
 def test_table_lists_every_row():
-    row = {"median_ce": 0.01, "median_abs_ce": 0.02, "median_vfe": 0.005, "fm8": 0.0, "fm4": 0.1,
+    row = {"median_ce": 0.01, "median_abs_ce": 0.02, "ce_loaded": 0.02, "median_vfe": 0.005, "fm8": 0.0, "fm4": 0.1,
            "ld": 0.0, "support": 1.0, "n": 500}
     text = pm.format_table({"G test": row, "retrieval test": row})
     assert text.splitlines()[1].startswith("G test") and "1.0%" in text and "500" in text

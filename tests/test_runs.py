@@ -372,12 +372,12 @@ def test_compared_runs_are_drawn_in_distinct_colours():
 
 
 def test_a_run_saved_before_the_speck_penalty_became_the_connect_penalty_loads(tmp_path):
-    """assets/pretrained's config carries ``speck_weight``, as every run saved before the rename does."""
+    """A run saved before the rename carries ``speck_weight`` in its config (the pretrained run did till issue 20)."""
     shutil.copytree(data.DATASET_PATH.parent / "pretrained", tmp_path / "old")
     meta = json.loads((tmp_path / "old" / "config.json").read_text())
-    assert "speck_weight" in meta["config"] and "connect_weight" not in meta["config"]
     meta["config"]["speck_weight"] = 0.0
+    del meta["config"]["connect_weight"]
     (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
     trainer = runs.load_run(tmp_path / "old")
-    assert trainer.config.connect_weight == 0.0 and trainer.iteration == 3000
+    assert trainer.config.connect_weight == 0.0 and trainer.iteration == meta["progress"]["iteration"]
     assert float(trainer._extra["connect_weight"].numpy()) == 0.0  # the live variable the G update reads

@@ -5,7 +5,7 @@ page shows three columns for the case: the shipped conditional G's N designs
 as drawn, the same designs after K SIMP iterations each (K a slider), and
 SIMP from scratch, one solve drawn as it goes, the reference every design's
 compliance error (CE) is measured against.  Each column gives compliances,
-CE, floating material and its time.  The computing is ``mechgan.proposals``';
+CE, the floating material removed and its time.  The computing is ``mechgan.proposals``';
 each column is cached on its own, so moving K recomputes the middle one only.
 The cases tried stay in a table for this browser session.
 """

@@ -1,8 +1,10 @@
 """What the e2e tests read and do on a page of the lab, as a student sees it."""
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -68,6 +70,12 @@ def choose(page, chooser, label: str) -> None:
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
     raise AssertionError(f"could not pick {label}")
+
+
+def pretrained_iteration() -> int:
+    """The iteration the shipped pretrained run stopped at (the Lab's "start from a trained run")."""
+    config = Path(__file__).resolve().parents[2] / "assets" / "pretrained" / "config.json"
+    return json.loads(config.read_text())["progress"]["iteration"]
 
 
 def shoot(page, folder, name: str) -> None:

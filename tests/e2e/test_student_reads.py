@@ -7,12 +7,13 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 
-from pages import ANSWER_MS, ANSWER_S, Student, button, metric, no_exception, pick, play_out, shoot, wait_for
+from pages import (ANSWER_MS, ANSWER_S, Student, button, metric, no_exception, pick, play_out, pretrained_iteration,
+                   shoot, wait_for)
 
 pytestmark = pytest.mark.timeout(600)
 
 LOAD_S = 300  # the first page of a fresh server: TensorFlow's import and the first build
-PRETRAINED_ITERATION = "3\u202f000"
+PRETRAINED_ITERATION = f"{pretrained_iteration():,}".replace(",", "\u202f")  # as a French page writes it
 
 LEGEND = """title => {
     for (const chart of document.querySelectorAll('[data-testid=stVegaLiteChart]')) {
