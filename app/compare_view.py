@@ -50,7 +50,7 @@ def show(snaps: dict[str, Snapshot], views) -> None:
         if snap.samples is None:
             column.info(T("no_samples_yet"))
             continue
-        column.markdown(f"**{name}** · {T('fig_samples', iteration=snap.sample_iteration)}")
+        column.markdown(f"**{name}** · {T('fig_samples', iteration=N(snap.sample_iteration))}")
         png, floating = lab_views.tiles(snap.samples, snap.sample_scores, cols=SAMPLE_COLS)
         column.image(png, width="stretch")
         if floating:

@@ -150,7 +150,7 @@ def overview(snap: Snapshot, views: ViewMaker) -> None:
     if snap.samples is None:
         st.info(T("no_samples_yet"))
         return
-    st.markdown(f"**{T('fig_samples', iteration=snap.sample_iteration)}**")
+    st.markdown(f"**{T('fig_samples', iteration=N(snap.sample_iteration))}**")
     if snap.config is not None and snap.config.conditional:
         _samples_by_case(snap)
         return
@@ -201,8 +201,8 @@ def distribution(snap: Snapshot, views: ViewMaker) -> None:
                       help=T("help_layers"), **kept("layers", list(tf_fig.LAYERS)))
     left, right = st.columns([3, 2])
     with left:
-        _chart(tf_fig.distribution_view(data, layers or (), title=T("fig_distribution", iteration=data.iteration),
-                                        names=names), "fig_distribution")
+        title = T("fig_distribution", iteration=N(data.iteration))
+        _chart(tf_fig.distribution_view(data, layers or (), title=title, names=names), "fig_distribution")
         st.caption(T("distribution_caption", contrast=N(data.contrast, ".2f")))
     with right:
         st.markdown(f"**{T('fig_latent_grid')}**")
@@ -262,7 +262,7 @@ def timeline(snap: Snapshot, views: ViewMaker) -> None:
         chosen = st.select_slider(T("timeline"), iterations, value=iterations[-1], key="timeline",
                                   help=T("help_timeline"))
     samples = dict(snap.timeline)[chosen]
-    _chart(grid(samples, title=T("fig_samples", iteration=chosen)), "fig_timeline")
+    _chart(grid(samples, title=T("fig_samples", iteration=N(chosen))), "fig_timeline")
 
 
 def step_by_step(snap: Snapshot, views: ViewMaker, run_step) -> None:

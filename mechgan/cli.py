@@ -173,7 +173,7 @@ def _evaluate(args: argparse.Namespace) -> int:
           "(the pieces cut off from the clamped one removed):")
     print(f"  {'':22s} {'drawn':>8s} {'parts':>8s}")
     for key, value in report.items():  # a part's binarity is 1 and its compliance that of the design drawn
-        print(f"  {key:22s} {value:8.4f} " + ("" if key in ("binarity", "compliance_gap") else f"{parts[key]:8.4f}"))
+        print(f"  {key:22s} {value:8.4f}" + ("" if key in ("binarity", "compliance_gap") else f" {parts[key]:8.4f}"))
     bar = ", ".join(str(c) for c in metrics.QUALITY_BAR.values())
     print(f"as parts: {_verdict(parts)}")
     print(f"as drawn: {_verdict(report)} (bar: {bar}; the exit status)")

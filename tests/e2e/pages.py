@@ -175,9 +175,10 @@ class Student:
         return self.sidebar().locator('[data-testid="stSlider"]').filter(has_text=self.t(key)).get_by_role("slider")
 
     def shows_settings(self, expected: dict) -> None:
-        """The sidebar's sliders show ``expected`` (field -> value as the slider writes it)."""
+        """The sidebar's sliders show ``expected`` (field -> value as the slider writes it), within the time a page
+        may take to answer (a preset picked on a loaded CI machine once took over 10 s to reach its sliders)."""
         for name, value in expected.items():
-            wait_for(lambda: self.slider(f"ctl_{name}").get_attribute("aria-valuetext") == value, 10,
+            wait_for(lambda: self.slider(f"ctl_{name}").get_attribute("aria-valuetext") == value, ANSWER_S,
                      f"the {name} slider to show {value}")
 
     def visit_every_page_and_come_back(self) -> None:
