@@ -77,10 +77,13 @@ def main() -> None:
 
 
 def _over_seeds(tables: list[dict[str, dict]], reduce) -> dict[str, dict]:
-    """One table: each cell ``reduce``d over the seeds' tables (NaN cells left out)."""
-    return {label: {key: (row[key] if key == "n" else float(reduce([t[label][key] for t in tables
-                                                                        if not np.isnan(t[label][key])] or [np.nan])))
-                    for key in row} for label, row in tables[0].items()}
+    """One table: each cell ``reduce``d over the seeds' tables (NaN cells left out; NaN if all are)."""
+    def cell(label: str, key: str) -> float:
+        values = [t[label][key] for t in tables if not np.isnan(t[label][key])]
+        return float(reduce(values)) if values else float("nan")
+
+    return {label: {key: row[key] if key == "n" else cell(label, key) for key in row}
+            for label, row in tables[0].items()}
 
 
 if __name__ == "__main__":

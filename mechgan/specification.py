@@ -37,12 +37,9 @@ def load_pixel_rows(conditions: np.ndarray | None, n: int, height: int = data.SI
     images ``height`` pixels tall.  Without conditions (an unconditional run) the load may be anywhere in
     the shipped family's band of rows: the span of that band."""
     if conditions is None:
-        rows = np.tile([FAMILY.row_min, FAMILY.row_max], (n, 1)).astype(np.float64)
-    else:
-        mid_row = (FAMILY.row_min + FAMILY.row_max) / 2
-        row = np.rint(mid_row + np.asarray(conditions)[:, 0] * (FAMILY.row_max - mid_row))
-        rows = np.stack([row, row], axis=-1)
-    return _pixel_rows(rows, height)
+        return _pixel_rows(np.tile([FAMILY.row_min, FAMILY.row_max], (n, 1)).astype(np.float64), height)
+    mid_row = (FAMILY.row_min + FAMILY.row_max) / 2
+    return node_pixel_rows(np.rint(mid_row + np.asarray(conditions)[:, 0] * (FAMILY.row_max - mid_row)), height)
 
 
 def node_pixel_rows(rows, height: int = data.SIZE) -> np.ndarray:
